@@ -1,0 +1,275 @@
+// Package config reads site.toml into a typed Config. Unknown keys are
+// errors that name the key and its line, so a typo never passes silently.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"kennisbank/generator/content"
+)
+
+// Config is the whole of site.toml.
+type Config struct {
+	Title       string         `toml:"title"`
+	Description string         `toml:"description"`
+	Language    string         `toml:"language"`
+	BaseURL     string         `toml:"base_url"`
+	ContentDir  string         `toml:"content_dir"`
+	OutputDir   string         `toml:"output_dir"`
+	Theme       string         `toml:"theme"`
+	Markup      Markup         `toml:"markup"`
+	Limits      Limits         `toml:"limits"`
+	Entities    []Entity       `toml:"entities"`
+	Relations   []Relation     `toml:"relations"`
+	Matrices    []Matrix       `toml:"matrices"`
+	Comparisons []Comparison   `toml:"comparisons"`
+	Menu        []MenuItem     `toml:"menu"`
+	Params      map[string]any `toml:"params"`
+
+	// Lines maps each key ("markup.unsafe_html") to its line in site.toml,
+	// for diagnostics about values.
+	Lines map[string]int `toml:"-"`
+	// Path is the file the config came from, for diagnostics.
+	Path string `toml:"-"`
+}
+
+// Markup controls how Markdown is turned into HTML.
+type Markup struct {
+	// UnsafeHTML lets raw HTML in Markdown through; off by default.
+	UnsafeHTML bool `toml:"unsafe_html"`
+	// HighlightStyle and HighlightStyleDark are chroma style names.
+	HighlightStyle     string `toml:"highlight_style"`
+	HighlightStyleDark string `toml:"highlight_style_dark"`
+	// Typographer turns quotes, dashes and ellipses into their
+	// typographic forms.
+	Typographer *bool `toml:"typographer"`
+	// TOCMinHeadings is the number of headings from which a page shows a
+	// table of contents.
+	TOCMinHeadings int `toml:"toc_min_headings"`
+}
+
+// Limits bound the cost of one source file or code block.
+type Limits struct {
+	MaxFileSize         int `toml:"max_file_size"`
+	MaxFrontMatterSize  int `toml:"max_front_matter_size"`
+	MaxFrontMatterDepth int `toml:"max_front_matter_depth"`
+	// RenderTimeout and HighlightTimeout are durations such as "5s".
+	RenderTimeout    string `toml:"render_timeout"`
+	HighlightTimeout string `toml:"highlight_timeout"`
+}
+
+// Entity declares a section whose pages are things the site relates:
+// roles, skills, programme types.
+type Entity struct {
+	Section string `toml:"section"`
+	Type    string `toml:"type"`   // facet name, e.g. "rol"
+	Label   string `toml:"label"`  // singular display name, e.g. "Rol"
+	Plural  string `toml:"plural"` // e.g. "Rollen"
+}
+
+// Relation declares a front-matter key that relates pages. With Levels,
+// the key is a table of target = level; without, a list of targets.
+type Relation struct {
+	Key      string   `toml:"key"`
+	Sections []string `toml:"sections"` // sections that may use the key; empty = all
+	Targets  []string `toml:"targets"`  // sections the targets must be in
+	Levels   []string `toml:"levels"`   // the scale, strongest first
+	Label    string   `toml:"label"`    // heading on the source page
+	Inverse  string   `toml:"inverse"`  // heading on the target page
+	Expected bool     `toml:"expected"` // warn when a page of Sections lacks it
+}
+
+// Matrix declares a table of pages × pages from one relation.
+type Matrix struct {
+	Slug     string `toml:"slug"`
+	Title    string `toml:"title"`
+	Intro    string `toml:"intro"`
+	Relation string `toml:"relation"`
+	// Rows is the section whose pages hold the relation ("rollen");
+	// with Transpose, they become the columns instead.
+	Rows      string `toml:"rows"`
+	Transpose bool   `toml:"transpose"`
+	// Common adds a column marking targets every row calls on, and those
+	// only one row calls on.
+	Common bool `toml:"common"`
+}
+
+// Comparison declares a table of pages × criteria from a front-matter
+// table.
+type Comparison struct {
+	Slug     string      `toml:"slug"`
+	Title    string      `toml:"title"`
+	Intro    string      `toml:"intro"`
+	Section  string      `toml:"section"`
+	Key      string      `toml:"key"`
+	Criteria []Criterion `toml:"criteria"`
+}
+
+// Criterion is one row of a comparison.
+type Criterion struct {
+	Key   string `toml:"key"`
+	Label string `toml:"label"`
+}
+
+// MenuItem is a link in the site's main navigation.
+type MenuItem struct {
+	Title string `toml:"title"`
+	URL   string `toml:"url"` // relative to the site root, e.g. "rollen/"
+}
+
+// Default returns the configuration used for keys site.toml leaves out.
+func Default() *Config {
+	return &Config{
+		Language:   "nl",
+		ContentDir: "content",
+		OutputDir:  "public",
+		Theme:      "default",
+		Markup: Markup{
+			HighlightStyle:     "github",
+			HighlightStyleDark: "github-dark",
+			TOCMinHeadings:     3,
+		},
+		Lines: map[string]int{},
+	}
+}
+
+// Typographer reports whether typographic substitutions are on (default
+// true).
+func (m Markup) TypographerOn() bool { return m.Typographer == nil || *m.Typographer }
+
+// Load reads site.toml at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading site config: %w", err)
+	}
+	return Parse(filepath.ToSlash(path), data)
+}
+
+// Parse reads site.toml from data; name is used in diagnostics.
+func Parse(name string, data []byte) (*Config, error) {
+	c := Default()
+	c.Path = name
+	var diags content.Diagnostics
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			diags.Errorf(name, pe.Position.Line, pe.Position.Col, "config", "%s", pe.Message)
+		} else {
+			diags.Errorf(name, 1, 1, "config", "%v", err)
+		}
+		return nil, diags.Err()
+	}
+	c.Lines = map[string]int{}
+	for k, l := range content.KeyLines([]byte(data)) {
+		c.Lines[k] = l
+	}
+	for _, k := range md.Undecoded() {
+		if len(k) > 0 && k[0] == "params" {
+			continue
+		}
+		key := k.String()
+		diags.Errorf(name, lineOf(data, k), 1, "unknown-key", "unknown key %q in site.toml: remove it or check its spelling (see README, site.toml reference)", key)
+	}
+	c.validate(&diags)
+	if err := diags.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// lineOf finds the line of the last part of key k; arrays of tables make
+// the light key scan ambiguous, so it searches for the key text itself.
+func lineOf(data []byte, k toml.Key) int {
+	last := k[len(k)-1]
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, last+" ") || strings.HasPrefix(t, last+"=") || strings.HasPrefix(t, `"`+last+`"`) ||
+			strings.HasPrefix(t, "["+last+"]") || strings.HasPrefix(t, "[["+last+"]]") || strings.HasPrefix(t, "["+k.String()+"]") {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+func (c *Config) validate(diags *content.Diagnostics) {
+	if c.Language != "nl" && c.Language != "en" {
+		diags.Errorf(c.Path, c.Line("language"), 1, "config", "language %q is not supported: use \"nl\" or \"en\"", c.Language)
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		diags.Errorf(c.Path, c.Line("base_url"), 1, "config", "base_url %q must start with https:// or http://", c.BaseURL)
+	}
+	if c.BaseURL != "" && !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	rels := map[string]bool{}
+	for _, r := range c.Relations {
+		if r.Key == "" {
+			diags.Errorf(c.Path, c.Line("relations"), 1, "config", "a [[relations]] entry has no key")
+		}
+		if len(r.Targets) == 0 {
+			diags.Errorf(c.Path, lineOf([]byte{}, toml.Key{r.Key}), 1, "config", "relation %q has no targets: name the sections it points to", r.Key)
+		}
+		rels[r.Key] = true
+	}
+	for _, m := range c.Matrices {
+		if !rels[m.Relation] {
+			diags.Errorf(c.Path, c.Line("matrices"), 1, "undeclared-relation", "matrix %q uses relation %q, which no [[relations]] entry declares", m.Slug, m.Relation)
+		}
+		if m.Slug == "" {
+			diags.Errorf(c.Path, c.Line("matrices"), 1, "config", "a [[matrices]] entry has no slug")
+		}
+	}
+	for _, cmp := range c.Comparisons {
+		if cmp.Slug == "" || cmp.Section == "" || cmp.Key == "" {
+			diags.Errorf(c.Path, c.Line("comparisons"), 1, "config", "a [[comparisons]] entry needs slug, section and key")
+		}
+	}
+}
+
+// Line returns the line of a key in site.toml, or 1.
+func (c *Config) Line(key string) int {
+	if l, ok := c.Lines[key]; ok {
+		return l
+	}
+	return 1
+}
+
+// EntityFor returns the entity declared for a section, or nil.
+func (c *Config) EntityFor(section string) *Entity {
+	for i := range c.Entities {
+		if c.Entities[i].Section == section {
+			return &c.Entities[i]
+		}
+	}
+	return nil
+}
+
+// RelationsFrom returns the relations a page of section may use.
+func (c *Config) RelationsFrom(section string) []Relation {
+	var out []Relation
+	for _, r := range c.Relations {
+		if len(r.Sections) == 0 || slices.Contains(r.Sections, section) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Relation returns the relation with the given key that section may use.
+func (c *Config) Relation(key string) *Relation {
+	for i := range c.Relations {
+		if c.Relations[i].Key == key {
+			return &c.Relations[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,439 @@
+// Package markdown turns one page's Markdown into HTML. It is the only
+// importer of goldmark and chroma. It adds [[wikilinks]], readable heading
+// IDs with anchor links, chroma highlighting through CSS classes, and hands
+// every link to a page (wikilinks and links to .md files) to a Resolver the
+// caller supplies, so this package knows nothing of the site.
+package markdown
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Ref is one link to a page found in the Markdown.
+type Ref struct {
+	Wiki     bool   // a [[wikilink]]; otherwise a Markdown link to a .md file
+	Target   string // page part as written ("Coach", "../rollen/coach.md"); "" for the page itself
+	Fragment string // heading part as written, without #
+	Raw      string // the link as written, for messages
+	Line     int    // line in the source file
+	Col      int    // column in the source file
+	Context  string // the sentence around the link
+}
+
+// Resolved is what a Resolver makes of a Ref.
+type Resolved struct {
+	Href  string // where the link goes, relative to the page; "" when broken
+	Title string // tooltip: the target's title, or why the link is broken
+}
+
+// Resolver turns links to pages into URLs. The link package implements it;
+// it also records each link as an edge of the site's graph.
+type Resolver interface {
+	Resolve(ref Ref) Resolved
+}
+
+// Options configure a Renderer.
+type Options struct {
+	UnsafeHTML       bool
+	Typographer      bool
+	HighlightTimeout time.Duration // per code block; 0 means 2s
+	AnchorLabel      string        // accessible name of heading anchors
+}
+
+// Renderer converts Markdown to HTML. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer.
+func New(opts Options) *Renderer {
+	if opts.HighlightTimeout == 0 {
+		opts.HighlightTimeout = 2 * time.Second
+	}
+	if opts.AnchorLabel == "" {
+		opts.AnchorLabel = "Link naar deze kop"
+	}
+	exts := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList}
+	if opts.Typographer {
+		exts = append(exts, extension.NewTypographer())
+	}
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{
+			unsafe:           opts.UnsafeHTML,
+			highlightTimeout: opts.HighlightTimeout,
+			formatter:        chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(false)),
+			anchorLabel:      opts.AnchorLabel,
+		}, 100)),
+	}
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithInlineParsers(util.Prioritized(wikiLinkParser{}, 199)),
+			parser.WithASTTransformers(util.Prioritized(linkTransformer{}, 1000)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md}
+}
+
+// Heading is one heading of a page, for the table of contents and for
+// checking #fragments.
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// Result is one rendered page.
+type Result struct {
+	HTML     []byte
+	Headings []Heading
+	// Text is the page's plain text, without code, for search and
+	// summaries.
+	Text string
+	// Lead is the plain text of the first paragraph.
+	Lead string
+	// Refs are the links to pages, in source order.
+	Refs []Ref
+	// Warnings are problems that did not stop the page (a code block
+	// shown without highlighting).
+	Warnings []string
+}
+
+// Page describes the source being rendered.
+type Page struct {
+	Source   []byte // the Markdown body
+	BodyLine int    // line of the file on which Source starts
+	// AssetPrefix is put before relative links to files that are not
+	// pages, since a page's HTML lands one folder below its source.
+	AssetPrefix string
+}
+
+var (
+	resolverKey = parser.NewContextKey()
+	pageKey     = parser.NewContextKey()
+	resultKey   = parser.NewContextKey()
+)
+
+// Render converts one page. A panic inside goldmark or chroma comes back
+// as an error, and so does running past ctx's deadline.
+func (r *Renderer) Render(ctx context.Context, pg Page, res Resolver) (out *Result, err error) {
+	type done struct {
+		out *Result
+		err error
+	}
+	ch := make(chan done, 1)
+	go func() {
+		var d done
+		defer func() {
+			if p := recover(); p != nil {
+				d = done{err: fmt.Errorf("the Markdown renderer crashed (%v): simplify the page around its unusual constructs", p)}
+			}
+			ch <- d
+		}()
+		d.out, d.err = r.render(pg, res)
+	}()
+	select {
+	case d := <-ch:
+		return d.out, d.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("rendering stopped: %w", context.Cause(ctx))
+	}
+}
+
+func (r *Renderer) render(pg Page, res Resolver) (*Result, error) {
+	result := &Result{}
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(resolverKey, res)
+	pc.Set(pageKey, &pg)
+	pc.Set(resultKey, result)
+	doc := r.md.Parser().Parse(text.NewReader(pg.Source), parser.WithContext(pc))
+	var buf bytes.Buffer
+	buf.Grow(len(pg.Source) * 2)
+	if err := r.md.Renderer().Render(&buf, pg.Source, doc); err != nil {
+		return nil, err
+	}
+	if w, ok := doc.OwnerDocument().Meta()["warnings"].([]string); ok {
+		result.Warnings = w
+	}
+	result.HTML = buf.Bytes()
+	return result, nil
+}
+
+// linkTransformer resolves links, collects headings and plain text.
+type linkTransformer struct{}
+
+func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	res, _ := pc.Get(resolverKey).(Resolver)
+	pg, _ := pc.Get(pageKey).(*Page)
+	result, _ := pc.Get(resultKey).(*Result)
+	if pg == nil || result == nil {
+		return
+	}
+	src := reader.Source()
+	lines := newLineIndex(src)
+	var plain strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			b, _ := id.([]byte)
+			result.Headings = append(result.Headings, Heading{Level: n.Level, Text: inlineText(n, src), ID: string(b)})
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock:
+			t := inlineText(n, src)
+			if result.Lead == "" && n.Kind() == ast.KindParagraph && n.Parent() == doc {
+				result.Lead = t
+			}
+			plain.WriteString(t)
+			plain.WriteString("\n")
+			resolveBlock(n, src, lines, pg, res, result)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	// Table cells and headings hold links too.
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.Kind() {
+		case ast.KindHeading, extast.KindTableCell, extast.KindDefinitionTerm:
+			if n.Kind() != ast.KindHeading {
+				plain.WriteString(inlineText(n, src))
+				plain.WriteString("\n")
+			}
+			resolveBlock(n, src, lines, pg, res, result)
+			return ast.WalkSkipChildren, nil
+		case ast.KindParagraph, ast.KindTextBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	result.Text = plain.String()
+}
+
+// resolveBlock resolves the links inside one block, giving each the
+// sentence around it as context.
+func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Resolver, result *Result) {
+	var text strings.Builder
+	type pending struct {
+		node ast.Node
+		ref  Ref
+		at   int
+	}
+	var found []pending
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *WikiLink:
+				l, col := lines.pos(c.Offset)
+				found = append(found, pending{c, Ref{Wiki: true, Target: c.Target, Fragment: c.Fragment, Raw: c.Raw, Line: l + pg.BodyLine - 1, Col: col}, text.Len()})
+				text.WriteString(c.DisplayText())
+			case *ast.Link:
+				dest := string(c.Destination)
+				start := text.Len()
+				walk(c)
+				if isPageLink(dest) {
+					off := firstOffset(c)
+					l, col := lines.pos(off)
+					target, frag, _ := strings.Cut(dest, "#")
+					found = append(found, pending{c, Ref{Target: target, Fragment: frag, Raw: "[" + text.String()[start:] + "](" + dest + ")", Line: l + pg.BodyLine - 1, Col: col - 1}, start})
+				} else if isRelativeAsset(dest) {
+					c.Destination = []byte(pg.AssetPrefix + dest)
+				}
+			case *ast.Image:
+				if dest := string(c.Destination); isRelativeAsset(dest) {
+					c.Destination = []byte(pg.AssetPrefix + dest)
+				}
+				walk(c)
+			case *ast.Text:
+				text.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					text.WriteByte(' ')
+				}
+			case *ast.String:
+				text.Write(c.Value)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(block)
+	if len(found) == 0 {
+		return
+	}
+	all := text.String()
+	for _, f := range found {
+		f.ref.Context = sentenceAt(all, f.at)
+		result.Refs = append(result.Refs, f.ref)
+		if res == nil {
+			continue
+		}
+		r := res.Resolve(f.ref)
+		switch n := f.node.(type) {
+		case *WikiLink:
+			if r.Href != "" {
+				n.SetAttributeString("href", r.Href)
+			}
+			n.SetAttributeString("title", r.Title)
+		case *ast.Link:
+			if r.Href != "" {
+				n.Destination = []byte(r.Href)
+			} else {
+				n.Destination = []byte("#")
+				n.Title = []byte(r.Title)
+				n.SetAttributeString("class", []byte("broken-link"))
+			}
+		}
+	}
+}
+
+// isPageLink reports whether a Markdown link points at a .md source.
+func isPageLink(dest string) bool {
+	if dest == "" || strings.Contains(dest, "://") || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "mailto:") {
+		return false
+	}
+	target, _, _ := strings.Cut(dest, "#")
+	target, _, _ = strings.Cut(target, "?")
+	return strings.HasSuffix(strings.ToLower(target), ".md")
+}
+
+// isRelativeAsset reports whether dest is a relative link to a file.
+func isRelativeAsset(dest string) bool {
+	if dest == "" || dest[0] == '#' || dest[0] == '/' || dest[0] == '?' || strings.Contains(dest, ":") {
+		return false
+	}
+	ext := path.Ext(strings.SplitN(dest, "#", 2)[0])
+	return ext != "" && ext != ".html" && !strings.HasSuffix(dest, "/")
+}
+
+// firstOffset finds the source offset of a link's text; goldmark keeps no
+// position for inline links themselves, so it is one before the first text.
+func firstOffset(n ast.Node) int {
+	var off = -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering && off < 0 {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off < 0 {
+		return 0
+	}
+	return off
+}
+
+// inlineText is the plain text of a block's inline content.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(c.Value)
+			case *WikiLink:
+				b.WriteString(c.DisplayText())
+			case *ast.CodeSpan:
+				for g := c.FirstChild(); g != nil; g = g.NextSibling() {
+					if t, ok := g.(*ast.Text); ok {
+						b.Write(t.Segment.Value(src))
+					}
+				}
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.TrimSpace(b.String())
+}
+
+// sentenceAt returns the sentence of s that contains byte offset at.
+func sentenceAt(s string, at int) string {
+	start := 0
+	for i := at - 1; i > 0; i-- {
+		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!' || s[i-1] == ':') && s[i] == ' ' {
+			start = i + 1
+			break
+		}
+	}
+	end := len(s)
+	for i := at; i < len(s)-1; i++ {
+		if (s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i+1] == ' ' {
+			end = i + 1
+			break
+		}
+	}
+	out := strings.TrimSpace(s[start:end])
+	if utf8.RuneCountInString(out) > 300 {
+		r := []rune(out)
+		out = string(r[:300]) + "…"
+	}
+	return out
+}
+
+// lineIndex turns byte offsets into lines and columns.
+type lineIndex struct {
+	src    []byte
+	starts []int
+}
+
+func newLineIndex(src []byte) lineIndex {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return lineIndex{src: src, starts: starts}
+}
+
+func (li lineIndex) pos(off int) (line, col int) {
+	lo, hi := 0, len(li.starts)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if li.starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if off > len(li.src) {
+		off = len(li.src)
+	}
+	return lo + 1, 1 + utf8.RuneCount(li.src[li.starts[lo]:off])
+}

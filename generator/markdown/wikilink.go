@@ -1,0 +1,105 @@
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// KindWikiLink is the node kind of a [[wikilink]].
+var KindWikiLink = ast.NewNodeKind("WikiLink")
+
+// WikiLink is an inline [[target#fragment|label]] link.
+type WikiLink struct {
+	ast.BaseInline
+	Target   string // page part, as written
+	Fragment string // heading part after #, as written
+	Label    string // text after |, or ""
+	Offset   int    // byte offset of the opening [[ in the source
+	Raw      string // the whole link as written, for messages
+}
+
+// Kind implements ast.Node.
+func (n *WikiLink) Kind() ast.NodeKind { return KindWikiLink }
+
+// Dump implements ast.Node.
+func (n *WikiLink) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Target": n.Target, "Fragment": n.Fragment, "Label": n.Label}, nil)
+}
+
+// DisplayText is what the link shows: the label, or else the target and fragment.
+func (n *WikiLink) DisplayText() string {
+	if n.Label != "" {
+		return n.Label
+	}
+	if n.Target == "" {
+		return n.Fragment
+	}
+	if n.Fragment != "" {
+		return n.Target + " › " + n.Fragment
+	}
+	return n.Target
+}
+
+// ParseWikiLink splits the inside of [[ ]] into target, fragment and label.
+// ok is false when the text cannot be a link (empty, or a newline in it).
+func ParseWikiLink(inner string) (target, fragment, label string, ok bool) {
+	if inner == "" || len(inner) > 500 {
+		return "", "", "", false
+	}
+	if i := indexByte(inner, '|'); i >= 0 {
+		inner, label = inner[:i], trimSpace(inner[i+1:])
+	}
+	target = inner
+	if i := indexByte(inner, '#'); i >= 0 {
+		target, fragment = inner[:i], trimSpace(inner[i+1:])
+	}
+	target = trimSpace(target)
+	if target == "" && fragment == "" {
+		return "", "", "", false
+	}
+	for i := 0; i < len(inner); i++ {
+		if inner[i] == '\n' || inner[i] == '[' || inner[i] == ']' {
+			return "", "", "", false
+		}
+	}
+	return target, fragment, label, true
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimSpace(s string) string {
+	return string(bytes.TrimSpace([]byte(s)))
+}
+
+// wikiLinkParser parses [[…]] before goldmark's link parser sees the [.
+type wikiLinkParser struct{}
+
+func (wikiLinkParser) Trigger() []byte { return []byte{'['} }
+
+func (wikiLinkParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if len(line) < 5 || line[1] != '[' {
+		return nil
+	}
+	end := bytes.Index(line[2:], []byte("]]"))
+	if end < 0 {
+		return nil
+	}
+	inner := string(line[2 : 2+end])
+	target, fragment, label, ok := ParseWikiLink(inner)
+	if !ok {
+		return nil
+	}
+	block.Advance(end + 4)
+	return &WikiLink{Target: target, Fragment: fragment, Label: label, Offset: seg.Start, Raw: "[[" + inner + "]]"}
+}
