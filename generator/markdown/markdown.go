@@ -116,6 +116,8 @@ type Result struct {
 	Lead string
 	// Refs are the links to pages, in source order.
 	Refs []Ref
+	// External are links that leave the site, for checking.
+	External []Ref
 	// Warnings are problems that did not stop the page (a code block
 	// shown without highlighting).
 	Warnings []string
@@ -260,6 +262,10 @@ func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Res
 				dest := string(c.Destination)
 				start := text.Len()
 				walk(c)
+				if strings.Contains(dest, ":") && !strings.HasPrefix(dest, "#") {
+					l, col := lines.pos(firstOffset(c))
+					result.External = append(result.External, Ref{Target: dest, Raw: dest, Line: l + pg.BodyLine - 1, Col: col - 1})
+				}
 				if isPageLink(dest) {
 					off := firstOffset(c)
 					l, col := lines.pos(off)
@@ -267,6 +273,13 @@ func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Res
 					found = append(found, pending{c, Ref{Target: target, Fragment: frag, Raw: "[" + text.String()[start:] + "](" + dest + ")", Line: l + pg.BodyLine - 1, Col: col - 1}, start})
 				} else if isRelativeAsset(dest) {
 					c.Destination = []byte(pg.AssetPrefix + dest)
+				} else if isRelativeFolder(dest) {
+					// A folder link must name index.html to work from disk.
+					folder, frag, _ := strings.Cut(dest, "#")
+					c.Destination = []byte(pg.AssetPrefix + folder + "index.html")
+					if frag != "" {
+						c.Destination = append(c.Destination, "#"+frag...)
+					}
 				}
 			case *ast.Image:
 				if dest := string(c.Destination); isRelativeAsset(dest) {
@@ -301,6 +314,10 @@ func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Res
 		case *WikiLink:
 			if r.Href != "" {
 				n.SetAttributeString("href", r.Href)
+				// A path says nothing to a reader: show the page's title.
+				if n.Label == "" && strings.Contains(n.Target, "/") && r.Title != "" {
+					n.Label = r.Title
+				}
 			}
 			n.SetAttributeString("title", r.Title)
 		case *ast.Link:
@@ -332,6 +349,16 @@ func isRelativeAsset(dest string) bool {
 	}
 	ext := path.Ext(strings.SplitN(dest, "#", 2)[0])
 	return ext != "" && ext != ".html" && !strings.HasSuffix(dest, "/")
+}
+
+// isRelativeFolder reports whether dest is a relative link to a folder of
+// the site, such as "matrix/".
+func isRelativeFolder(dest string) bool {
+	if dest == "" || dest[0] == '#' || dest[0] == '/' || dest[0] == '?' || strings.Contains(dest, ":") {
+		return false
+	}
+	folder, _, _ := strings.Cut(dest, "#")
+	return strings.HasSuffix(folder, "/")
 }
 
 // firstOffset finds the source offset of a link's text; goldmark keeps no

@@ -1,0 +1,284 @@
+// Package generator runs kennisbank's pipeline: config → load → link →
+// render → write. Build does everything in memory and returns the site as
+// path → bytes; Write swaps it into the output folder only when the build
+// succeeded. The dev server calls the same Build.
+package generator
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"kennisbank/generator/config"
+	"kennisbank/generator/content"
+	"kennisbank/generator/link"
+	"kennisbank/generator/markdown"
+	"kennisbank/generator/theme"
+	"kennisbank/themes"
+)
+
+// Options control one build.
+type Options struct {
+	// Source is the site folder, holding site.toml.
+	Source string
+	// ConfigFile is site.toml's name inside Source; "" means "site.toml".
+	ConfigFile string
+	// Drafts includes pages with draft = true.
+	Drafts bool
+	// AllowBrokenLinks turns unresolved links into warnings.
+	AllowBrokenLinks bool
+	// BuildDate is the date shown as the build's date (feed updated); zero
+	// means the newest page date, so output stays deterministic.
+	BuildDate time.Time
+	// Cache, when set, memoises rendered Markdown across builds.
+	Cache *Cache
+}
+
+// Site is the result of a build.
+type Site struct {
+	Config *config.Config
+	Pages  []*content.Page
+	// Files is the whole output: slash path relative to the output
+	// folder → bytes.
+	Files map[string][]byte
+	// Diagnostics holds every problem found, warnings included, sorted.
+	Diagnostics content.Diagnostics
+	Graph       *link.Graph
+	Edges       []link.Edge
+	Stats       Stats
+
+	rendered map[*content.Page]*renderedPage
+}
+
+// Stats summarise a build.
+type Stats struct {
+	Pages    int
+	Sections int
+	Files    int
+	Rendered int // pages whose Markdown was rendered, not taken from the cache
+	Duration time.Duration
+}
+
+// BuildError is returned when the sources have errors; it lists them all.
+type BuildError struct {
+	Diagnostics content.Diagnostics
+}
+
+func (e *BuildError) Error() string { return e.Diagnostics.Error() }
+
+// Build runs the pipeline in memory. On content errors it returns a
+// *BuildError with every diagnostic, and the partial Site for inspection.
+func Build(ctx context.Context, opts Options) (*Site, error) {
+	start := time.Now()
+	cfgName := opts.ConfigFile
+	if cfgName == "" {
+		cfgName = "site.toml"
+	}
+	cfg, err := config.Load(filepath.Join(opts.Source, cfgName))
+	if err != nil {
+		if ds, ok := err.(content.Diagnostics); ok {
+			return nil, &BuildError{Diagnostics: ds}
+		}
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	site := &Site{Config: cfg, Files: map[string][]byte{}}
+	contentFS := os.DirFS(filepath.Join(opts.Source, cfg.ContentDir))
+	if _, err := fs.Stat(contentFS, "."); err != nil {
+		return nil, fmt.Errorf("load: content folder %s: %w", filepath.Join(opts.Source, cfg.ContentDir), err)
+	}
+
+	// load
+	set, diags := content.Load(ctx, contentFS, content.Options{Drafts: opts.Drafts, Limits: content.Limits{
+		MaxFileSize:         cfg.Limits.MaxFileSize,
+		MaxFrontMatterSize:  cfg.Limits.MaxFrontMatterSize,
+		MaxFrontMatterDepth: cfg.Limits.MaxFrontMatterDepth,
+	}})
+	site.Diagnostics = append(site.Diagnostics, prefix(diags, cfg.ContentDir)...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	site.Pages = set.Pages
+
+	// theme
+	th, err := loadTheme(opts.Source, cfg)
+	if err != nil {
+		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+		return site, site.fail()
+	}
+
+	// link
+	g := link.NewGraph(cfg, set.Pages)
+	g.AllowBroken = opts.AllowBrokenLinks
+	g.BrokenTitle = th.T("broken_link")
+	g.ResolveFrontMatter()
+	site.Graph = g
+
+	// render
+	rendered, err := renderMarkdown(ctx, cfg, th, g, set.Pages, opts.Cache, &site.Stats)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[*content.Page][]string{}
+	for p, r := range rendered {
+		for _, h := range r.result.Headings {
+			ids[p] = append(ids[p], h.ID)
+		}
+		ids[p] = append(ids[p], r.extraIDs...)
+		if r.err != nil {
+			site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: cfg.ContentDir + "/" + p.Path, Line: p.BodyLine, Col: 1, Severity: content.Error, Code: "render", Message: r.err.Error()})
+		}
+		for _, w := range r.result.Warnings {
+			site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: cfg.ContentDir + "/" + p.Path, Line: p.BodyLine, Col: 1, Severity: content.Warning, Code: "highlight", Message: w})
+		}
+	}
+	g.CheckAnchors(ids)
+	site.rendered = rendered
+	site.Edges = g.Edges()
+
+	// derived pages and templates
+	out := newOutput(cfg, th, site, rendered, opts)
+	out.derive()
+	site.Diagnostics = append(site.Diagnostics, prefix(g.Diagnostics(), cfg.ContentDir)...)
+	site.Diagnostics = append(site.Diagnostics, out.diags...)
+	if err := out.renderAll(ctx); err != nil {
+		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+	}
+	if err := out.copyFiles(contentFS, set.Files); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	site.Diagnostics.Sort()
+	site.Stats.Pages = len(set.Pages)
+	for _, p := range set.Pages {
+		if p.IsSection() {
+			site.Stats.Sections++
+		}
+	}
+	site.Stats.Files = len(site.Files)
+	site.Stats.Duration = time.Since(start)
+	return site, site.fail()
+}
+
+func (s *Site) fail() error {
+	if s.Diagnostics.HasErrors() {
+		s.Diagnostics.Sort()
+		return &BuildError{Diagnostics: s.Diagnostics}
+	}
+	return nil
+}
+
+// prefix makes content paths relative to the site folder, so an editor
+// can open them.
+func prefix(ds content.Diagnostics, dir string) content.Diagnostics {
+	out := make(content.Diagnostics, len(ds))
+	for i, d := range ds {
+		d.Path = filepath.ToSlash(filepath.Join(dir, d.Path))
+		out[i] = d
+	}
+	return out
+}
+
+func loadTheme(source string, cfg *config.Config) (*theme.Theme, error) {
+	var base fs.FS
+	name := "themes/" + cfg.Theme
+	if dir := filepath.Join(source, "themes", cfg.Theme); isDir(dir) {
+		base = os.DirFS(dir)
+	} else {
+		sub, err := fs.Sub(themes.FS, cfg.Theme)
+		if err != nil {
+			return nil, fmt.Errorf("theme %q: %w", cfg.Theme, err)
+		}
+		if _, err := fs.Stat(sub, "layouts"); err != nil {
+			return nil, fmt.Errorf("theme %q not found: put it in themes/%s or use theme = \"default\"", cfg.Theme, cfg.Theme)
+		}
+		base = sub
+		name = "(built-in) themes/" + cfg.Theme
+	}
+	return theme.Load(cfg.Language, theme.Source{FS: base, Name: name}, theme.Source{FS: os.DirFS(source), Name: "."})
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// renderedPage is one page's Markdown turned into HTML.
+type renderedPage struct {
+	result   *markdown.Result
+	err      error
+	extraIDs []string // IDs the theme adds to the page (relation anchors)
+}
+
+func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, stats *Stats) (map[*content.Page]*renderedPage, error) {
+	r := markdown.New(markdown.Options{
+		UnsafeHTML:       cfg.Markup.UnsafeHTML,
+		Typographer:      cfg.Markup.TypographerOn(),
+		HighlightTimeout: durationOr(cfg.Limits.HighlightTimeout, 2*time.Second),
+		AnchorLabel:      th.T("heading_anchor"),
+	})
+	renderTimeout := durationOr(cfg.Limits.RenderTimeout, 10*time.Second)
+	results := make([]*renderedPage, len(pages))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := pages[i]
+				res := g.Resolver(p)
+				if hit := cache.lookup(p, res); hit != nil {
+					results[i] = &renderedPage{result: hit}
+					continue
+				}
+				pctx, cancel := context.WithTimeout(ctx, renderTimeout)
+				prefix := ""
+				if p.Kind == content.KindPage {
+					prefix = "../"
+				}
+				out, err := r.Render(pctx, markdown.Page{Source: p.Body, BodyLine: p.BodyLine, AssetPrefix: prefix}, res)
+				cancel()
+				if err != nil {
+					if ctx.Err() == nil && pctx.Err() != nil {
+						err = fmt.Errorf("rendering took longer than %v (limits.render_timeout): split the page or simplify its structure", renderTimeout)
+					}
+					results[i] = &renderedPage{result: &markdown.Result{}, err: err}
+					continue
+				}
+				cache.store(p, out, res)
+				mu.Lock()
+				stats.Rendered++
+				mu.Unlock()
+				results[i] = &renderedPage{result: out}
+			}
+		}()
+	}
+	for i := range pages {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := make(map[*content.Page]*renderedPage, len(pages))
+	for i, p := range pages {
+		m[p] = results[i]
+	}
+	return m, nil
+}
+
+func durationOr(s string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d
+	}
+	return def
+}

@@ -1,0 +1,154 @@
+// Package link resolves every reference between pages, wikilinks, links to
+// .md files, front-matter relations and answers, through one index, and
+// keeps the result as a graph: edges with their source positions,
+// backlinks, relations by level, related pages, and the diagnostics for
+// every reference that does not resolve.
+package link
+
+import (
+	"slices"
+	"strings"
+
+	"kennisbank/generator/content"
+)
+
+// Normalize is the form in which names are compared: folded case and
+// diacritics, and spaces, dashes and underscores made equal.
+func Normalize(s string) string {
+	f := content.Fold(strings.TrimSpace(s))
+	var b strings.Builder
+	dash := false
+	for _, r := range f {
+		switch r {
+		case ' ', '-', '_', '\t':
+			dash = true
+			continue
+		}
+		if dash && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		dash = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Index finds pages by slug, path, title or alias.
+type Index struct {
+	pages  []*content.Page
+	byKey  map[string][]*content.Page
+	byPath map[string]*content.Page
+	// names lists every name a page can be found by, for suggestions.
+	names []name
+}
+
+type name struct {
+	text string // as shown in a suggestion
+	norm string
+	page *content.Page
+}
+
+// NewIndex indexes pages.
+func NewIndex(pages []*content.Page) *Index {
+	ix := &Index{pages: pages, byKey: map[string][]*content.Page{}, byPath: map[string]*content.Page{}}
+	for _, p := range pages {
+		if p.Kind == content.KindHome {
+			continue
+		}
+		pathKey := strings.TrimSuffix(p.URL, "/")
+		ix.byPath[Normalize(pathKey)] = p
+		if p.Kind == content.KindPage {
+			ix.byPath[Normalize(strings.TrimSuffix(p.Path, ".md"))] = p
+		}
+		keys := []string{p.Title, pathKey}
+		if p.Kind == content.KindPage {
+			keys = append(keys, p.Slug)
+		}
+		keys = append(keys, p.Aliases...)
+		for _, k := range keys {
+			ix.add(k, p)
+		}
+	}
+	return ix
+}
+
+func (ix *Index) add(text string, p *content.Page) {
+	n := Normalize(text)
+	if n == "" {
+		return
+	}
+	if !slices.Contains(ix.byKey[n], p) {
+		ix.byKey[n] = append(ix.byKey[n], p)
+	}
+	ix.names = append(ix.names, name{text: text, norm: n, page: p})
+}
+
+// Pages returns the indexed pages.
+func (ix *Index) Pages() []*content.Page { return ix.pages }
+
+// Lookup returns the pages a name matches, limited to the given sections
+// when any are given. A match by full path wins over other matches.
+func (ix *Index) Lookup(text string, sections []string) []*content.Page {
+	n := Normalize(text)
+	if p, ok := ix.byPath[n]; ok && strings.Contains(n, "/") && inSections(p, sections) {
+		return []*content.Page{p}
+	}
+	var out []*content.Page
+	for _, p := range ix.byKey[n] {
+		if inSections(p, sections) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ByPath returns the page whose source path (without .md) or URL is p.
+func (ix *Index) ByPath(p string) *content.Page {
+	return ix.byPath[Normalize(p)]
+}
+
+func inSections(p *content.Page, sections []string) bool {
+	return len(sections) == 0 || slices.Contains(sections, p.Section)
+}
+
+// Suggest returns the closest name to text by edit distance, or "".
+func (ix *Index) Suggest(text string, sections []string) string {
+	n := Normalize(text)
+	best, bestD := "", 1<<30
+	for _, c := range ix.names {
+		if !inSections(c.page, sections) {
+			continue
+		}
+		d := distance(n, c.norm)
+		if d < bestD || (d == bestD && c.text < best) {
+			best, bestD = c.text, d
+		}
+	}
+	// A suggestion further away than half the name helps no one.
+	if bestD > max(3, len([]rune(n))/2) {
+		return ""
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,670 @@
+package generator
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"kennisbank/generator/config"
+	"kennisbank/generator/content"
+	"kennisbank/generator/link"
+	"kennisbank/generator/markdown"
+	"kennisbank/generator/matrix"
+	"kennisbank/generator/theme"
+)
+
+// output derives the generated pages and renders every page through the
+// theme into Site.Files.
+type output struct {
+	cfg      *config.Config
+	th       *theme.Theme
+	site     *Site
+	rendered map[*content.Page]*renderedPage
+	opts     Options
+	diags    content.Diagnostics
+
+	pages    []*content.Page // content pages and generated pages
+	children map[string][]*content.Page
+	tags     map[string][]*content.Page // tag slug → pages
+	tagNames map[string]string
+	authors  map[string]*content.Page // author slug → page
+	works    map[*content.Page][]*content.Page
+	matrices map[*content.Page]*matrix.Table
+	// matrixPages keeps the matrices in config order.
+	matrixPages []*content.Page
+	comps       map[*content.Page]*matrix.Comparison
+	siteData    *SiteData
+}
+
+func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*content.Page]*renderedPage, opts Options) *output {
+	return &output{cfg: cfg, th: th, site: site, rendered: rendered, opts: opts,
+		children: map[string][]*content.Page{}, tags: map[string][]*content.Page{}, tagNames: map[string]string{},
+		authors: map[string]*content.Page{}, works: map[*content.Page][]*content.Page{},
+		matrices: map[*content.Page]*matrix.Table{}, comps: map[*content.Page]*matrix.Comparison{}}
+}
+
+func generated(kind content.Kind, url, title string) *content.Page {
+	p := &content.Page{Kind: kind, URL: url, Title: title, Params: map[string]any{}}
+	p.Path = strings.TrimSuffix(url, "/")
+	p.Dir = p.Path
+	p.Section, _, _ = strings.Cut(p.Path, "/")
+	p.Slug = p.Path[strings.LastIndex(p.Path, "/")+1:]
+	return p
+}
+
+// derive makes the generated pages: tags, authors, matrices, comparisons,
+// the A–Z index and the 404 page.
+func (o *output) derive() {
+	o.pages = slices.Clone(o.site.Pages)
+	byURL := map[string]*content.Page{}
+	for _, p := range o.pages {
+		byURL[p.URL] = p
+	}
+	add := func(p *content.Page) *content.Page {
+		if q, ok := byURL[p.URL]; ok {
+			return q
+		}
+		byURL[p.URL] = p
+		o.pages = append(o.pages, p)
+		return p
+	}
+	// tags
+	for _, p := range o.site.Pages {
+		for _, t := range p.Tags {
+			s := content.Slugify(t)
+			if s == "" {
+				continue
+			}
+			if _, ok := o.tagNames[s]; !ok {
+				o.tagNames[s] = t
+			}
+			o.tags[s] = append(o.tags[s], p)
+		}
+	}
+	if len(o.tags) > 0 {
+		add(generated(kindTags, "tags/", o.th.T("tags")))
+		for s, name := range o.tagNames {
+			add(generated(kindTag, "tags/"+s+"/", name))
+		}
+	}
+	// authors
+	for _, p := range o.site.Pages {
+		for _, name := range p.Strings("auteurs") {
+			s := content.Slugify(name)
+			if s == "" {
+				continue
+			}
+			a, ok := o.authors[s]
+			if !ok {
+				a = byURL["auteurs/"+s+"/"]
+				if a == nil {
+					if byURL["auteurs/"] == nil {
+						add(generated(content.KindSection, "auteurs/", o.th.T("authors")))
+					}
+					a = add(generated(kindAuthor, "auteurs/"+s+"/", name))
+				}
+				o.authors[s] = a
+			}
+			o.works[a] = append(o.works[a], p)
+		}
+	}
+	// matrices and comparisons
+	for _, m := range o.cfg.Matrices {
+		t, ds := matrix.Build(o.cfg, m, o.site.Pages, o.site.Edges)
+		o.diags = append(o.diags, prefix(ds, o.cfg.ContentDir)...)
+		if t == nil {
+			continue
+		}
+		p := add(generated(kindMatrix, m.Slug+"/", m.Title))
+		p.Summary = m.Intro
+		o.matrices[p] = t
+		o.matrixPages = append(o.matrixPages, p)
+	}
+	for _, c := range o.cfg.Comparisons {
+		t, ds := matrix.Compare(o.cfg, c, o.site.Pages)
+		o.diags = append(o.diags, prefix(ds, o.cfg.ContentDir)...)
+		p := add(generated(kindComparison, c.Slug+"/", c.Title))
+		p.Summary = c.Intro
+		o.comps[p] = t
+	}
+	add(generated(kindAZ, "a-z/", o.th.T("az_title")))
+	nf := generated(kind404, "404/", o.th.T("not_found_title"))
+	o.pages = append(o.pages, nf)
+
+	for _, p := range o.pages {
+		if p.Kind == content.KindHome || p.Kind == kind404 {
+			continue
+		}
+		parent := p.ParentURL()
+		o.children[parent] = append(o.children[parent], p)
+	}
+	for k := range o.children {
+		sortPages(o.children[k])
+	}
+}
+
+func sortPages(ps []*content.Page) {
+	slices.SortFunc(ps, func(a, b *content.Page) int {
+		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.URL, b.URL))
+	})
+}
+
+func (o *output) link(from, to *content.Page) Link {
+	return Link{Title: to.Title, URL: link.Href(from, to, ""), Summary: to.Summary, Current: from == to, Date: to.Date, Section: o.sectionTitle(to)}
+}
+
+func (o *output) sectionTitle(p *content.Page) string {
+	if p.Section == "" {
+		return ""
+	}
+	for _, q := range o.site.Pages {
+		if q.Kind == content.KindSection && q.Dir == p.Section {
+			return q.Title
+		}
+	}
+	return p.Section
+}
+
+func (o *output) byURL(url string) *content.Page {
+	for _, p := range o.pages {
+		if p.URL == url {
+			return p
+		}
+	}
+	return nil
+}
+
+// renderAll renders every page and the site-wide files.
+func (o *output) renderAll(ctx context.Context) error {
+	o.siteData = &SiteData{Title: o.cfg.Title, Description: o.cfg.Description, Language: o.cfg.Language, BaseURL: o.cfg.BaseURL, Params: o.cfg.Params, BuildDate: o.buildDate()}
+	var errs []string
+	for _, p := range o.pages {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data := o.pageData(p)
+		b, err := o.th.Render(layoutFor(p), data)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		out := p.OutputPath()
+		if p.Kind == kind404 {
+			out = "404.html"
+		}
+		o.site.Files[out] = b
+		if t := o.matrices[p]; t != nil {
+			o.site.Files[p.URL+"matrix.json"] = t.JSON()
+			o.site.Files[p.URL+"matrix.csv"] = t.CSV()
+		}
+		if c := o.comps[p]; c != nil {
+			o.site.Files[p.URL+"vergelijking.json"] = c.JSON()
+			o.site.Files[p.URL+"vergelijking.csv"] = c.CSV()
+		}
+		for _, a := range p.Aliases {
+			if err := o.alias(p, a); err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	o.site.Files["feed.xml"] = o.feed()
+	o.site.Files["sitemap.xml"] = o.sitemap()
+	o.site.Files["robots.txt"] = o.robots()
+	o.site.Files["graph.json"] = o.graph()
+	if err := o.searchIndex(); err != nil {
+		return err
+	}
+	for name, css := range chromaCSS(o.cfg) {
+		o.site.Files["css/"+name] = css
+	}
+	return o.th.StaticFiles(func(name string, data []byte) error {
+		o.site.Files[name] = data
+		return nil
+	})
+}
+
+func layoutFor(p *content.Page) string {
+	switch p.Kind {
+	case content.KindHome:
+		return "home.html"
+	case content.KindSection:
+		return "section.html"
+	case kindTags:
+		return "tags.html"
+	case kindTag:
+		return "tag.html"
+	case kindAuthor:
+		return "page.html"
+	case kindMatrix:
+		return "matrix.html"
+	case kindComparison:
+		return "comparison.html"
+	case kindAZ:
+		return "az.html"
+	case kind404:
+		return "404.html"
+	}
+	return "page.html"
+}
+
+func (o *output) buildDate() time.Time {
+	if !o.opts.BuildDate.IsZero() {
+		return o.opts.BuildDate.UTC()
+	}
+	var newest time.Time
+	for _, p := range o.site.Pages {
+		if p.Lastmod.After(newest) {
+			newest = p.Lastmod
+		}
+		if p.Date.After(newest) {
+			newest = p.Date
+		}
+	}
+	return newest
+}
+
+// alias writes a redirect page at an old URL.
+func (o *output) alias(p *content.Page, a string) error {
+	u := content.AliasURL(a)
+	if q := o.byURL(u); q != nil {
+		return fmt.Errorf("%s: alias %q is the address of %s: remove the alias", p.Path, a, q.Path)
+	}
+	from := generated(kindTags, u, p.Title)
+	target := Link{Title: p.Title, URL: link.Href(from, p, "")}
+	data := &PageData{Site: o.siteData, Page: p, Title: p.Title, Root: from.Root(), Alias: &target, Canonical: o.canonical(p)}
+	b, err := o.th.Render("alias.html", data)
+	if err != nil {
+		return err
+	}
+	o.site.Files[from.OutputPath()] = b
+	return nil
+}
+
+func (o *output) canonical(p *content.Page) string {
+	if o.cfg.BaseURL == "" {
+		return ""
+	}
+	return o.cfg.BaseURL + p.URL
+}
+
+// copyFiles adds the files beside the articles and the site's static/
+// folder to the output.
+func (o *output) copyFiles(contentFS fs.FS, files []string) error {
+	for _, f := range files {
+		b, err := fs.ReadFile(contentFS, f)
+		if err != nil {
+			return err
+		}
+		o.site.Files[f] = b
+	}
+	static := filepath.Join(o.opts.Source, "static")
+	if !isDir(static) {
+		return nil
+	}
+	root, err := os.OpenRoot(static)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if content.IgnoredName(d.Name()) && p != "." {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			o.diags.Errorf("static/"+p, 0, 0, "symlink", "symbolic links are not copied from static/: put the file itself there")
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		b, err := fs.ReadFile(root.FS(), p)
+		if err != nil {
+			return err
+		}
+		o.site.Files[p] = b
+		return nil
+	})
+}
+
+// pageData assembles everything a layout shows for p.
+func (o *output) pageData(p *content.Page) *PageData {
+	d := &PageData{Site: o.siteData, Page: p, Kind: string(p.Kind), Title: p.Title, Summary: p.Summary, Root: p.Root(), Canonical: o.canonical(p)}
+	if p.Kind == kind404 {
+		d.Root = "/"
+		if o.cfg.BaseURL != "" {
+			d.Root = o.cfg.BaseURL
+		}
+	}
+	if r := o.rendered[p]; r != nil && r.result != nil {
+		d.Content = template.HTML(r.result.HTML)
+		if d.Summary == "" {
+			d.Summary = truncate(r.result.Lead, 200)
+		}
+		var toc []markdown.Heading
+		for _, h := range r.result.Headings {
+			if h.Level == 2 || h.Level == 3 {
+				toc = append(toc, h)
+			}
+		}
+		if len(toc) >= max(1, o.cfg.Markup.TOCMinHeadings) {
+			d.TOC = toc
+		}
+	}
+	if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage {
+		d.EntityType, d.EntityLabel = e.Type, e.Label
+	}
+	for _, item := range o.cfg.Menu {
+		u := strings.TrimPrefix(item.URL, "/")
+		href := p.Root() + u
+		if u == "" || strings.HasSuffix(u, "/") {
+			href += "index.html"
+		}
+		d.Menu = append(d.Menu, Link{Title: item.Title, URL: href, Current: u == p.URL || (u != "" && strings.HasPrefix(p.URL, u))})
+	}
+	d.Breadcrumbs = o.breadcrumbs(p)
+	o.prevNext(p, d)
+	for _, c := range o.children[p.URL] {
+		if c.IsSection() {
+			d.Sections = append(d.Sections, o.link(p, c))
+		} else {
+			d.Children = append(d.Children, o.link(p, c))
+		}
+	}
+	for _, t := range p.Tags {
+		if s := content.Slugify(t); s != "" {
+			d.Tags = append(d.Tags, Link{Title: t, URL: p.Root() + "tags/" + s + "/index.html"})
+		}
+	}
+	for _, name := range p.Strings("auteurs") {
+		if a := o.authors[content.Slugify(name)]; a != nil {
+			d.Authors = append(d.Authors, o.link(p, a))
+		}
+	}
+	o.relations(p, d)
+	o.backlinks(p, d)
+	o.thread(p, d)
+	for _, q := range link.Related(o.site.Edges, o.site.Pages, p, 5) {
+		d.Related = append(d.Related, o.link(p, q))
+	}
+	switch p.Kind {
+	case kindTags:
+		names := make([]string, 0, len(o.tags))
+		for s := range o.tags {
+			names = append(names, s)
+		}
+		slices.SortFunc(names, func(a, b string) int {
+			return cmp.Compare(content.SortKey(o.tagNames[a]), content.SortKey(o.tagNames[b]))
+		})
+		for _, s := range names {
+			d.Children = append(d.Children, Link{Title: fmt.Sprintf("%s (%d)", o.tagNames[s], len(o.tags[s])), URL: s + "/index.html"})
+		}
+	case kindTag:
+		ps := slices.Clone(o.tags[p.Slug])
+		sortPages(ps)
+		for _, q := range ps {
+			d.Children = append(d.Children, o.link(p, q))
+		}
+	case kindMatrix:
+		d.Matrix = o.matrices[p]
+		d.Exports = []Link{{Title: "JSON", URL: "matrix.json"}, {Title: "CSV", URL: "matrix.csv"}}
+	case kindComparison:
+		d.Comparison = o.comps[p]
+		d.Exports = []Link{{Title: "JSON", URL: "vergelijking.json"}, {Title: "CSV", URL: "vergelijking.csv"}}
+	case kindAZ:
+		d.Letters = o.letters(p)
+	}
+	if ws := o.works[p]; len(ws) > 0 {
+		ws = slices.Clone(ws)
+		slices.SortFunc(ws, func(a, b *content.Page) int {
+			return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)))
+		})
+		for _, w := range ws {
+			d.Works = append(d.Works, o.link(p, w))
+		}
+	}
+	d.MatrixSlice = o.matrixSlice(p)
+	return d
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+func (o *output) breadcrumbs(p *content.Page) []Link {
+	var out []Link
+	for u := p.ParentURL(); ; {
+		q := o.byURL(u)
+		if q != nil {
+			out = append(out, o.link(p, q))
+		}
+		if u == "" {
+			break
+		}
+		u = (&content.Page{URL: u, Kind: content.KindSection}).ParentURL()
+	}
+	slices.Reverse(out)
+	if p.Kind != content.KindHome {
+		out = append(out, Link{Title: p.Title, URL: "index.html", Current: true})
+	}
+	return out
+}
+
+func (o *output) prevNext(p *content.Page, d *PageData) {
+	if p.Kind != content.KindPage {
+		return
+	}
+	sib := o.children[p.ParentURL()]
+	var pages []*content.Page
+	for _, s := range sib {
+		if s.Kind == content.KindPage {
+			pages = append(pages, s)
+		}
+	}
+	i := slices.Index(pages, p)
+	if i > 0 {
+		l := o.link(p, pages[i-1])
+		d.Prev = &l
+	}
+	if i >= 0 && i < len(pages)-1 {
+		l := o.link(p, pages[i+1])
+		d.Next = &l
+	}
+}
+
+func (o *output) relations(p *content.Page, d *PageData) {
+	for _, rel := range o.cfg.Relations {
+		var out, in []link.Edge
+		for _, e := range o.site.Edges {
+			if e.Kind != link.KindRelation || e.Relation != rel.Key {
+				continue
+			}
+			if e.From == p {
+				out = append(out, e)
+			}
+			if e.To == p {
+				in = append(in, e)
+			}
+		}
+		if g := o.relationGroup(p, rel, out, false); g != nil {
+			d.Relations = append(d.Relations, *g)
+		}
+		if g := o.relationGroup(p, rel, in, true); g != nil {
+			d.Inverse = append(d.Inverse, *g)
+		}
+	}
+}
+
+func (o *output) relationGroup(p *content.Page, rel config.Relation, edges []link.Edge, inverse bool) *RelationGroup {
+	if len(edges) == 0 {
+		return nil
+	}
+	label := rel.Label
+	if inverse {
+		label = rel.Inverse
+	}
+	if label == "" {
+		label = rel.Key
+	}
+	g := &RelationGroup{Key: rel.Key, Label: label, Leveled: len(rel.Levels) > 0}
+	levels := rel.Levels
+	if len(levels) == 0 {
+		levels = []string{""}
+	}
+	for i, lv := range levels {
+		lg := LevelGroup{Level: lv, Rank: i + 1}
+		var pages []*content.Page
+		for _, e := range edges {
+			if e.Level == lv {
+				if inverse {
+					pages = append(pages, e.From)
+				} else {
+					pages = append(pages, e.To)
+				}
+			}
+		}
+		sortPages(pages)
+		for _, q := range pages {
+			l := o.link(p, q)
+			if !inverse {
+				l.Anchor = matrix.Anchor(rel.Key, q)
+			}
+			lg.Items = append(lg.Items, l)
+		}
+		if len(lg.Items) > 0 {
+			g.Groups = append(g.Groups, lg)
+		}
+	}
+	return g
+}
+
+func (o *output) backlinks(p *content.Page, d *PageData) {
+	in := link.Incoming(o.site.Edges, p, link.KindLink)
+	var cur *BacklinkGroup
+	for _, e := range in {
+		sec := o.sectionTitle(e.From)
+		if sec == "" {
+			sec = o.th.T("home")
+		}
+		if cur == nil || cur.Section != sec {
+			d.Backlinks = append(d.Backlinks, BacklinkGroup{Section: sec})
+			cur = &d.Backlinks[len(d.Backlinks)-1]
+		}
+		cur.Items = append(cur.Items, Backlink{Link: o.link(p, e.From), Context: e.Context})
+	}
+}
+
+func (o *output) thread(p *content.Page, d *PageData) {
+	for _, e := range o.site.Edges {
+		if e.Kind == link.KindAnswer && e.From == p {
+			l := o.link(p, e.To)
+			d.Question = &l
+		}
+	}
+	answers := link.Incoming(o.site.Edges, p, link.KindAnswer)
+	slices.SortStableFunc(answers, func(a, b link.Edge) int {
+		return cmp.Or(a.From.Date.Compare(b.From.Date), cmp.Compare(a.From.Path, b.From.Path))
+	})
+	for _, e := range answers {
+		a := Answer{Link: o.link(p, e.From), Date: e.From.Date}
+		for _, name := range e.From.Strings("auteurs") {
+			if au := o.authors[content.Slugify(name)]; au != nil {
+				a.Authors = append(a.Authors, o.link(p, au))
+			}
+		}
+		if r := o.rendered[e.From]; r != nil && r.result != nil {
+			a.Summary = e.From.Summary
+		}
+		d.Answers = append(d.Answers, a)
+	}
+}
+
+func (o *output) matrixSlice(p *content.Page) *MatrixSlice {
+	for _, mp := range o.matrixPages {
+		t := o.matrices[mp]
+		var items []SliceItem
+		add := func(h matrix.Header, c matrix.Cell) {
+			if c.Level == "" {
+				return
+			}
+			items = append(items, SliceItem{Link: o.link(p, h.Page), Level: c.Level, Rank: c.Rank})
+		}
+		for i, r := range t.Rows {
+			if r.Page == p {
+				for j, c := range t.Cells[i] {
+					add(t.Cols[j], c)
+				}
+			}
+		}
+		for j, c := range t.Cols {
+			if c.Page == p {
+				for i := range t.Rows {
+					add(t.Rows[i], t.Cells[i][j])
+				}
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		slices.SortStableFunc(items, func(a, b SliceItem) int { return cmp.Compare(a.Rank, b.Rank) })
+		// Only the first matrix a page belongs to, in config order.
+		return &MatrixSlice{Title: t.Title, Matrix: Link{Title: t.Title, URL: p.Root() + t.Slug + "/index.html"}, Levels: t.Levels, Items: items}
+	}
+	return nil
+}
+
+func (o *output) letters(p *content.Page) []LetterGroup {
+	var ps []*content.Page
+	for _, q := range o.site.Pages {
+		if q.Kind == content.KindPage {
+			ps = append(ps, q)
+		}
+	}
+	slices.SortFunc(ps, func(a, b *content.Page) int {
+		return cmp.Or(cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.Path, b.Path))
+	})
+	var out []LetterGroup
+	for _, q := range ps {
+		key := content.SortKey(q.Title)
+		letter := "#"
+		for _, r := range key {
+			if unicode.IsLetter(r) {
+				letter = strings.ToUpper(string(r))
+				if strings.HasPrefix(key, "ij") {
+					letter = "IJ"
+				}
+			}
+			break
+		}
+		if len(out) == 0 || out[len(out)-1].Letter != letter {
+			out = append(out, LetterGroup{Letter: letter})
+		}
+		l := o.link(p, q)
+		out[len(out)-1].Items = append(out[len(out)-1].Items, l)
+	}
+	return out
+}

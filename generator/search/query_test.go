@@ -1,0 +1,461 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	gocmp "github.com/google/go-cmp/cmp"
+)
+
+// This file holds a Go copy of the query logic of search.js (parse,
+// backoff, clauseScores, query), so that ranking can be tested without a
+// browser and the size test knows which files a query loads. The browser
+// test checks that both give the same results.
+
+const (
+	maxBackoff     = 8
+	minBackoffStem = 3
+	backoffWeight  = 0.8
+	maxResults     = 10
+)
+
+var suffixes = []string{"heid", "heden", "ing", "ingen", "lijk", "lijke", "lijkheid",
+	"ijk", "ijke", "baar", "bare", "end", "ende", "enden", "ig", "ige", "igen",
+	"igheid", "igheden", "en", "ene", "e", "s", "se"}
+
+// testIndex reads the files Build made, as search.js does, and records
+// which files it read.
+type testIndex struct {
+	t      testing.TB
+	files  map[string][]byte
+	meta   meta
+	shards map[int]termShardData
+	docs   map[int][][4]string
+	read   map[string]bool
+}
+
+type termShardData struct {
+	K []string `json:"k"`
+	P [][]int  `json:"p"`
+}
+
+type clause struct {
+	exact, prefix string
+	back          []string
+}
+
+type hit struct {
+	doc     int
+	score   float64
+	matched int
+}
+
+type testResult struct {
+	Doc   int
+	URL   string
+	Title string
+	Type  string
+	Score float64
+}
+
+func openIndex(t testing.TB, files map[string][]byte) *testIndex {
+	t.Helper()
+	ix := &testIndex{t: t, files: files}
+	ix.forget()
+	ix.load("meta", "search/meta.js", &ix.meta)
+	return ix
+}
+
+// forget empties the caches, as a fresh page load would.
+func (ix *testIndex) forget() {
+	ix.shards = make(map[int]termShardData)
+	ix.docs = make(map[int][][4]string)
+	ix.read = make(map[string]bool)
+}
+
+// load parses one index file into v.
+func (ix *testIndex) load(id, path string, v any) {
+	ix.t.Helper()
+	data, ok := ix.files[path]
+	if !ok {
+		ix.t.Fatalf("no file %s", path)
+	}
+	prefix := fmt.Sprintf("window.__kbSearch.add(%q,", id)
+	body, ok := bytes.CutPrefix(data, []byte(prefix))
+	if !ok {
+		ix.t.Fatalf("%s does not start with %s", path, prefix)
+	}
+	body, ok = bytes.CutSuffix(body, []byte(");\n"))
+	if !ok {
+		ix.t.Fatalf("%s does not end with );", path)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		ix.t.Fatalf("%s: %v", path, err)
+	}
+	ix.read[path] = true
+}
+
+func (ix *testIndex) shard(n int) termShardData {
+	sh, ok := ix.shards[n]
+	if !ok {
+		ix.load(fmt.Sprintf("t%d", n), fmt.Sprintf("search/t/%d.js", n), &sh)
+		ix.shards[n] = sh
+	}
+	return sh
+}
+
+func (ix *testIndex) docRow(doc int) [4]string {
+	n := doc / ix.meta.PerDoc
+	rows, ok := ix.docs[n]
+	if !ok {
+		ix.load(fmt.Sprintf("d%d", n), fmt.Sprintf("search/d/%d.js", n), &rows)
+		ix.docs[n] = rows
+	}
+	return rows[doc%ix.meta.PerDoc]
+}
+
+// readBytes is the size of the files read since forget.
+func (ix *testIndex) readBytes() int {
+	n := 0
+	for p := range ix.read {
+		n += len(ix.files[p])
+	}
+	return n
+}
+
+func (ix *testIndex) shardOf(s string) int {
+	i, found := slices.BinarySearch(ix.meta.Shards, s)
+	if found {
+		return i
+	}
+	return i - 1
+}
+
+func partialSuffix(r string) bool {
+	if r == "" {
+		return false
+	}
+	for _, s := range suffixes {
+		if strings.HasPrefix(s, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func backoff(w, exact string) []string {
+	rs := []rune(w)
+	var out []string
+	for k := max(minBackoffStem, len(rs)-maxBackoff); k < len(rs); k++ {
+		t, r := string(rs[:k]), rs[k:]
+		if t == exact {
+			continue
+		}
+		if partialSuffix(string(r)) || (r[0] == rs[k-1] && (len(r) == 1 || partialSuffix(string(r[1:])))) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func parseQuery(q string) []clause {
+	var ws []string
+	for w := range words(q) {
+		ws = append(ws, w)
+	}
+	last, _ := utf8.DecodeLastRuneInString(q)
+	open := len(ws) > 0 && !unicode.IsSpace(last)
+	var clauses []clause
+	seen := make(map[string]bool)
+	for i, w := range ws {
+		t, ok := term(w)
+		var c clause
+		if open && i == len(ws)-1 {
+			prefix := ""
+			if utf8.RuneCountInString(w) >= minWordLen {
+				prefix = w
+			}
+			if !ok && prefix == "" {
+				continue
+			}
+			c = clause{exact: t, prefix: prefix}
+			if prefix != "" {
+				c.back = backoff(w, t)
+			}
+		} else {
+			if !ok {
+				continue
+			}
+			c = clause{exact: t}
+		}
+		key := c.exact + "\x00" + c.prefix
+		if !seen[key] {
+			seen[key] = true
+			clauses = append(clauses, c)
+		}
+	}
+	return clauses
+}
+
+func (ix *testIndex) postings(t string) []int {
+	sh := ix.shard(ix.shardOf(t))
+	if i, ok := slices.BinarySearch(sh.K, t); ok {
+		return sh.P[i]
+	}
+	return nil
+}
+
+func addPostings(scores map[int]float64, list []int, weight float64) {
+	doc := 0
+	for i := 0; i < len(list); i += 2 {
+		doc += list[i]
+		s := float64(list[i+1]) * weight
+		if had, ok := scores[doc]; !ok || s > had {
+			scores[doc] = s
+		}
+	}
+}
+
+func (ix *testIndex) clauseScores(c clause) map[int]float64 {
+	scores := make(map[int]float64)
+	if c.exact != "" {
+		addPostings(scores, ix.postings(c.exact), 1)
+	}
+	if c.prefix != "" {
+		lp := float64(utf8.RuneCountInString(c.prefix))
+		for n := ix.shardOf(c.prefix); n <= ix.shardOf(c.prefix+"\uffff"); n++ {
+			sh := ix.shard(n)
+			i, _ := slices.BinarySearch(sh.K, c.prefix)
+			for ; i < len(sh.K) && strings.HasPrefix(sh.K[i], c.prefix); i++ {
+				if sh.K[i] == c.exact {
+					continue
+				}
+				addPostings(scores, sh.P[i], 0.6+0.3*lp/float64(utf8.RuneCountInString(sh.K[i])))
+			}
+		}
+	}
+	for _, t := range c.back {
+		addPostings(scores, ix.postings(t), backoffWeight)
+	}
+	return scores
+}
+
+// query runs q as search.js does and returns the best limit results of
+// the given type ("" for all), the number of matches of that type and the
+// counts per type over all matches.
+func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[string]int) {
+	clauses := parseQuery(q)
+	if len(clauses) == 0 {
+		return nil, 0, map[string]int{}
+	}
+	acc := make(map[int]*hit)
+	for _, c := range clauses {
+		scores := ix.clauseScores(c)
+		for _, doc := range slices.Sorted(maps.Keys(scores)) {
+			if h, ok := acc[doc]; ok {
+				h.score += scores[doc]
+				h.matched++
+			} else {
+				acc[doc] = &hit{doc: doc, score: scores[doc], matched: 1}
+			}
+		}
+	}
+	var all []*hit
+	for _, h := range acc {
+		if h.matched == len(clauses) {
+			all = append(all, h)
+		}
+	}
+	if len(all) == 0 && len(clauses) > 1 {
+		for _, h := range acc {
+			h.score = h.score * float64(h.matched) / float64(len(clauses))
+			all = append(all, h)
+		}
+	}
+	counts := make(map[string]int)
+	var list []*hit
+	for _, h := range all {
+		ty := ix.meta.Types[ix.meta.DocType[h.doc]]
+		counts[ty]++
+		if typ == "" || ty == typ {
+			list = append(list, h)
+		}
+	}
+	slices.SortFunc(list, func(a, b *hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
+	})
+	var results []testResult
+	for _, h := range list[:min(limit, len(list))] {
+		row := ix.docRow(h.doc)
+		results = append(results, testResult{Doc: h.doc, URL: row[0], Title: row[1],
+			Type: ix.meta.Types[ix.meta.DocType[h.doc]], Score: h.score})
+	}
+	return results, len(list), counts
+}
+
+// testDocs is a small kennisbank to rank in.
+func testDocs() []Doc {
+	return []Doc{
+		{URL: "vaardigheden/psychologisch-contracteren/", Title: "Psychologisch contracteren", Section: "Vaardigheden", Type: "vaardigheid",
+			Tags: []string{"contracteren", "eigenaarschap"}, Headings: []string{"Wat je doet", "Valkuilen"},
+			Relations: []string{"Contractant van het leren"},
+			Summary:   "Impliciete verwachtingen expliciet en onderhandelbaar maken.",
+			Body:      "De leermanager maakt met de groep afspraken over wat ieder inbrengt. Wie contracteert, maakt het onuitgesprokene bespreekbaar."},
+		{URL: "rollen/contractant-van-het-leren/", Title: "Contractant van het leren", Section: "Rollen", Type: "rol",
+			Tags: []string{"contracteren"}, Relations: []string{"Psychologisch contracteren"},
+			Summary: "De rol waarin de leermanager afspraken maakt met opdrachtgever en groep.",
+			Body:    "Het contract met de opdrachtgever is een driehoek. De leermanager bewaakt de grenzen."},
+		{URL: "begrippen/psychologisch-contract/", Title: "Het psychologisch contract", Section: "Begrippen", Type: "begrip",
+			Aliases: []string{"impliciet contract"},
+			Summary: "De onuitgesproken verwachtingen tussen partijen.",
+			Body:    "Leermanagers contracteren er bewust op. Het contract is nooit af."},
+		{URL: "rollen/leerbegeleider/", Title: "Leerbegeleider", Section: "Rollen", Type: "rol",
+			Aliases: []string{"begeleider"}, Headings: []string{"Taken van de leerbegeleider"},
+			Summary: "Wie het leren van een groep begeleidt.",
+			Body:    "Een leerbegeleider ondersteunt het leerproces van deelnemers en bewaakt de groepsdynamiek."},
+		{URL: "vaardigheden/eigenaarschap-teruggeven/", Title: "Eigenaarschap teruggeven", Section: "Vaardigheden", Type: "vaardigheid",
+			Summary: "De verantwoordelijkheid voor het leren bij de groep laten.",
+			Body:    "Als de groep het leren bij de begeleider legt, geef je het terug."},
+		{URL: "dialoog/vraag-eigenaarschap/", Title: "Vraag over de groep", Section: "Dialoog", Type: "dialoog",
+			Summary: "Een docent vraagt hoe je een groep aanspreekt.",
+			Body:    "Hoe krijg ik een groep zover dat ze verantwoordelijkheid neemt? Eigenaarschap komt niet vanzelf, en eigenaarschap laat zich niet afdwingen."},
+		{URL: "begrippen/groepsdynamiek/", Title: "Groepsdynamiek", Section: "Begrippen", Type: "begrip",
+			Summary: "Wat er in een groep gebeurt onder de oppervlakte.",
+			Body:    "Groepsdynamiek gaat over rollen, normen en spanningen in de leergroep."},
+		{URL: "begrippen/systeemdynamiek/", Title: "Systeemdynamiek", Section: "Begrippen", Type: "begrip",
+			Summary: "De dynamiek van een organisatie als systeem.",
+			Body:    "Systeemdynamiek kijkt naar patronen die de organisatie herhaalt."},
+		{URL: "vaardigheden/interveniëren/", Title: "Interveniëren in de groep", Section: "Vaardigheden", Type: "vaardigheid",
+			Summary: "Op het juiste moment ingrijpen.",
+			Body:    "Een interventie is een bewuste keuze van de leermanager."},
+		{URL: "vaardigheden/", Title: "Vaardigheden", Section: "Vaardigheden",
+			Summary: "Alle vaardigheden van de leermanager op een rij.",
+			Body:    "Hier staan de kernvaardigheden van leermanagers en leerbegeleiders."},
+		{URL: "reflecties/een-jaar-leermanagement/", Title: "Een jaar leermanagement", Section: "Reflecties", Type: "reflectie",
+			Summary: "Terugblik van een leermanager.",
+			Body:    "Wat ik leerde over werkvormen, feedback en de vorm van een programma."},
+		{URL: "programmatypen/open-programma/", Title: "Open programma", Section: "Programmatypen", Type: "programmatype",
+			Summary: "Een programma voor deelnemers uit verschillende organisaties.",
+			Body:    "In een open programma kiezen deelnemers zelf; vrijwilligheid is de norm."},
+	}
+}
+
+func topURLs(rs []testResult) []string {
+	var urls []string
+	for _, r := range rs {
+		urls = append(urls, r.URL)
+	}
+	return urls
+}
+
+func TestRanking(t *testing.T) {
+	files, err := Build(testDocs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := openIndex(t, files)
+	tests := []struct {
+		name, query, typ string
+		wantFirst        string   // URL of the best result
+		wantAbove        []string // URLs that must rank in this order
+		wantIn, wantOut  []string // URLs that must or must not be found
+	}{
+		{name: "contracteren finds the title", query: "contracteren ",
+			wantFirst: "vaardigheden/psychologisch-contracteren/"},
+		{name: "contracteren while typing", query: "contracte",
+			wantFirst: "vaardigheden/psychologisch-contracteren/"},
+		{name: "plural finds singular", query: "leerbegeleiders",
+			wantFirst: "rollen/leerbegeleider/"},
+		{name: "title beats body", query: "eigenaarschap",
+			wantAbove: []string{"vaardigheden/eigenaarschap-teruggeven/", "dialoog/vraag-eigenaarschap/"}},
+		{name: "diacritics fold", query: "intervenieren",
+			wantFirst: "vaardigheden/interveniëren/"},
+		{name: "diacritics in the query fold", query: "INTERVENIËREN ",
+			wantFirst: "vaardigheden/interveniëren/"},
+		{name: "half-typed word on its way to a shorter stem", query: "vaardighe",
+			wantFirst: "vaardigheden/"},
+		{name: "first part of a compound as prefix", query: "groep",
+			wantIn: []string{"begrippen/groepsdynamiek/"}},
+		{name: "last part of a compound", query: "dynamiek ",
+			wantIn: []string{"begrippen/groepsdynamiek/", "begrippen/systeemdynamiek/"}},
+		{name: "every word must match", query: "psychologisch contract",
+			wantIn:  []string{"begrippen/psychologisch-contract/", "vaardigheden/psychologisch-contracteren/"},
+			wantOut: []string{"rollen/leerbegeleider/"}},
+		{name: "alias", query: "impliciet contract ",
+			wantFirst: "begrippen/psychologisch-contract/"},
+		{name: "relation names count", query: "contractant",
+			wantAbove: []string{"rollen/contractant-van-het-leren/", "vaardigheden/psychologisch-contracteren/"}},
+		{name: "type filter", query: "contracteren", typ: "rol",
+			wantFirst: "rollen/contractant-van-het-leren/",
+			wantOut:   []string{"vaardigheden/psychologisch-contracteren/"}},
+		{name: "stop words alone find nothing", query: "de het een "},
+		{name: "nothing matches", query: "xyzzy "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			results, total, _ := ix.query(tt.query, tt.typ, 20)
+			urls := topURLs(results)
+			if tt.wantFirst == "" && tt.wantAbove == nil && tt.wantIn == nil {
+				if total != 0 {
+					t.Errorf("query %q: got %d results %v, want none", tt.query, total, urls)
+				}
+				return
+			}
+			if tt.wantFirst != "" && (len(urls) == 0 || urls[0] != tt.wantFirst) {
+				t.Errorf("query %q: got %v, want %s first", tt.query, urls, tt.wantFirst)
+			}
+			if tt.wantAbove != nil {
+				a, b := slices.Index(urls, tt.wantAbove[0]), slices.Index(urls, tt.wantAbove[1])
+				if a < 0 || b < 0 || a > b {
+					t.Errorf("query %q: got %v, want %s above %s", tt.query, urls, tt.wantAbove[0], tt.wantAbove[1])
+				}
+			}
+			for _, u := range tt.wantIn {
+				if !slices.Contains(urls, u) {
+					t.Errorf("query %q: got %v, want %s among them", tt.query, urls, u)
+				}
+			}
+			for _, u := range tt.wantOut {
+				if slices.Contains(urls, u) {
+					t.Errorf("query %q: got %v, want no %s", tt.query, urls, u)
+				}
+			}
+			for _, r := range results {
+				if tt.typ != "" && r.Type != tt.typ {
+					t.Errorf("query %q type %q: got %s of type %q", tt.query, tt.typ, r.URL, r.Type)
+				}
+			}
+		})
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []clause
+	}{
+		{"leerbegeleiders ", []clause{{exact: "leerbegeleider"}}},
+		{"leerbeg", []clause{{exact: "leerbeg", prefix: "leerbeg", back: nil}}},
+		{"de groep", []clause{{exact: "groep", prefix: "groep"}}},
+		{"groep de", []clause{{exact: "groep"}, {prefix: "de"}}},
+		{"vaardighe", []clause{{exact: "vaardigh", prefix: "vaardighe", back: []string{"vaardig"}}}},
+		{"bidd", []clause{{exact: "bid", prefix: "bidd"}}},
+		{"a", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			got := parseQuery(tt.query)
+			if diff := gocmp.Diff(tt.want, got, gocmp.AllowUnexported(clause{})); diff != "" {
+				t.Errorf("parseQuery(%q) mismatch (-want +got):\n%s", tt.query, diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,234 @@
+// Package search builds the static search index of a kennisbank site.
+//
+// Build takes one Doc per page and returns the index as files under
+// "search/" in the output folder. The browser side is
+// themes/default/static/js/search.js, which normalises queries exactly as
+// Normalize does, loads only the index shards a query needs and ranks the
+// results. Nothing here runs on a server: the same files work at a domain
+// root, under a subpath and from file://.
+//
+// # Terms
+//
+// Text is split into words, lower-cased, folded to ASCII (één → een,
+// ë → e, ï → i), stripped of Dutch stop words and stemmed with the Dutch
+// Snowball stemmer. Compound words also count, at half weight, for their
+// last part when both parts are terms of the site: a page about
+// "groepsdynamiek" is found by "dynamiek".
+//
+// # Files
+//
+// Every file is a script that hands its data to the page:
+//
+//	window.__kbSearch.add("<id>", <JSON>);
+//
+// Scripts, unlike fetch, load from file:// too. The files are
+//
+//	search/meta.js      id "meta": document count, entity types, the type
+//	                    of every document, the first term of each term shard
+//	search/t/<n>.js     id "t<n>": a run of terms in sorted order and, per
+//	                    term, its postings as [docDelta, score, ...]
+//	search/d/<n>.js     id "d<n>": per document [url, title, section, text]
+//
+// Term shards are cut by size and document shards hold a fixed number of
+// documents, so the first query loads the meta file, the few term shards
+// its words fall in and the document shards of the results it shows.
+//
+// # Ranking
+//
+// A posting's score is BM25F computed at build time: the title weighs
+// most, then aliases, tags, headings, relation names and the summary; body
+// text weighs least. The client sums scores over the words of the query
+// (every word must match) and takes, for the word being typed, the best
+// of an exact stem match and of the terms it is a prefix of.
+package search
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Doc is one page to index.
+type Doc struct {
+	URL     string // relative to site root, e.g. "rollen/coach/"
+	Title   string
+	Section string // section title for display, e.g. "Rollen"
+	Type    string // facet: entity type, e.g. "rol", "vaardigheid", "" for plain pages
+	// Relations: titles of related entity pages
+	Aliases, Headings, Tags, Relations []string
+	Summary                            string
+	Body                               string // plain text of the page body
+}
+
+// Sizes that shape the index. They trade the number of files a query loads
+// against the bytes it loads.
+const (
+	docsPerShard   = 40       // documents per document shard
+	termShardBytes = 48 << 10 // a term shard is cut once it reaches this size
+	snippetRunes   = 280      // text kept per document for snippets
+	formatVersion  = 1        // bumped when search.js must change with the files
+)
+
+// Build returns the index files, keyed by slash path relative to the output root (all under "search/").
+func Build(docs []Doc) (map[string][]byte, error) {
+	sorted, err := sortDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	ix := newIndex(sorted)
+	files := make(map[string][]byte)
+	var shards []string // term shard start keys
+	for i, sh := range ix.termShards() {
+		shards = append(shards, sh.first)
+		files["search/t/"+strconv.Itoa(i)+".js"] = script("t"+strconv.Itoa(i), sh.json)
+	}
+	for i := 0; i*docsPerShard < len(sorted); i++ {
+		end := min((i+1)*docsPerShard, len(sorted))
+		data, err := docShard(sorted[i*docsPerShard : end])
+		if err != nil {
+			return nil, fmt.Errorf("search: document shard %d: %w", i, err)
+		}
+		files["search/d/"+strconv.Itoa(i)+".js"] = script("d"+strconv.Itoa(i), data)
+	}
+	meta, err := metaFile(sorted, shards, files)
+	if err != nil {
+		return nil, fmt.Errorf("search: meta: %w", err)
+	}
+	files["search/meta.js"] = meta
+	return files, nil
+}
+
+// sortDocs returns the documents sorted by URL, so that document numbers do
+// not depend on the order the build found the pages in. It reports every
+// bad URL at once.
+func sortDocs(docs []Doc) ([]Doc, error) {
+	sorted := slices.Clone(docs)
+	slices.SortStableFunc(sorted, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
+	var errs []error
+	for i, d := range sorted {
+		switch {
+		case strings.HasPrefix(d.URL, "/") || strings.Contains(d.URL, "://"):
+			errs = append(errs, fmt.Errorf("search: %q: url must be relative to the site root", d.URL))
+		case i > 0 && sorted[i-1].URL == d.URL:
+			errs = append(errs, fmt.Errorf("search: %q: two documents have this url", d.URL))
+		}
+	}
+	return sorted, errors.Join(errs...)
+}
+
+// script wraps JSON data in the call that registers it with search.js.
+func script(id string, data []byte) []byte {
+	b := make([]byte, 0, len(data)+len(id)+32)
+	b = append(b, `window.__kbSearch.add("`...)
+	b = append(b, id...)
+	b = append(b, `",`...)
+	b = append(b, data...)
+	b = append(b, ");\n"...)
+	return b
+}
+
+// docShard encodes the display data of documents as
+// [[url, title, section, text], ...].
+func docShard(docs []Doc) ([]byte, error) {
+	rows := make([][4]string, len(docs))
+	for i, d := range docs {
+		rows[i] = [4]string{d.URL, oneLine(d.Title), oneLine(d.Section), snippetText(d)}
+	}
+	return json.Marshal(rows)
+}
+
+// snippetText is the text the client cuts a snippet from: the summary,
+// then the body, cut at a word boundary after snippetRunes characters.
+func snippetText(d Doc) string {
+	text := oneLine(d.Summary + " " + d.Body)
+	if utf8.RuneCountInString(text) <= snippetRunes {
+		return text
+	}
+	n := 0
+	for i := range text {
+		if n == snippetRunes {
+			text = text[:i]
+			break
+		}
+		n++
+	}
+	if sp := strings.LastIndexByte(text, ' '); sp > len(text)/2 {
+		text = text[:sp]
+	}
+	return strings.TrimRight(text, " ,;:.-–") + "…"
+}
+
+// oneLine collapses runs of white space into single spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// meta is the content of search/meta.js.
+type meta struct {
+	Version int      `json:"v"`
+	Hash    string   `json:"h"`  // changes with any index file; used to bust caches
+	Docs    int      `json:"n"`  // number of documents
+	PerDoc  int      `json:"dn"` // documents per document shard
+	Types   []string `json:"types"`
+	DocType []int    `json:"dt"` // index into Types, per document
+	Shards  []string `json:"tk"` // first term of each term shard
+}
+
+// metaFile builds search/meta.js. Types are sorted with "" (plain pages)
+// first, so that index 0 means "no type".
+func metaFile(docs []Doc, shards []string, files map[string][]byte) ([]byte, error) {
+	types := []string{""}
+	for _, d := range docs {
+		types = append(types, d.Type)
+	}
+	slices.Sort(types)
+	types = slices.Compact(types)
+	m := meta{
+		Version: formatVersion,
+		Hash:    contentHash(files),
+		Docs:    len(docs),
+		PerDoc:  docsPerShard,
+		Types:   types,
+		DocType: make([]int, len(docs)),
+		Shards:  shards,
+	}
+	for i, d := range docs {
+		m.DocType[i], _ = slices.BinarySearch(types, d.Type)
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return script("meta", data), nil
+}
+
+// contentHash hashes the files in path order.
+func contentHash(files map[string][]byte) string {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	h := sha256.New()
+	for _, p := range paths {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+		h.Write(files[p])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// roundScore turns a score into the integer stored in a posting. Explicit
+// conversions keep the compiler from fusing operations, which would make
+// the output differ between architectures.
+func roundScore(s float64) int {
+	return max(1, int(math.Round(float64(s*scoreScale))))
+}

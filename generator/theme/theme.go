@@ -1,0 +1,214 @@
+// Package theme loads a theme's templates, UI strings and static files,
+// lets a site override any theme file by putting a file with the same path
+// under its own folder (one rule, no lookup chain), and renders pages with
+// html/template.
+package theme
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Theme is a loaded set of templates and strings.
+type Theme struct {
+	tmpl    *template.Template
+	origin  map[string]string // template name → file it came from
+	strings map[string]string
+	lang    string
+	static  []staticFile
+}
+
+type staticFile struct {
+	name string // path under static/
+	fsys fs.FS
+}
+
+// Source is one layer of theme files: the built-in theme, then the site.
+type Source struct {
+	FS   fs.FS  // rooted at the theme or site folder
+	Name string // how errors name the folder ("themes/default", ".")
+}
+
+// Load reads layouts/, i18n/ and static/ from each source in order; a later
+// source's file replaces an earlier one with the same path.
+func Load(lang string, sources ...Source) (*Theme, error) {
+	t := &Theme{origin: map[string]string{}, strings: map[string]string{}, lang: lang}
+	layouts := map[string][]byte{}
+	statics := map[string]fs.FS{}
+	for _, src := range sources {
+		if err := walkFiles(src.FS, "layouts", func(p string) error {
+			b, err := fs.ReadFile(src.FS, p)
+			if err != nil {
+				return err
+			}
+			name := path.Base(p)
+			layouts[name] = b
+			t.origin[name] = path.Join(src.Name, p)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if b, err := fs.ReadFile(src.FS, "i18n/"+lang+".toml"); err == nil {
+			var m map[string]string
+			if _, err := toml.Decode(string(b), &m); err != nil {
+				return nil, fmt.Errorf("%s/i18n/%s.toml: %w", src.Name, lang, err)
+			}
+			for k, v := range m {
+				t.strings[k] = v
+			}
+		}
+		if err := walkFiles(src.FS, "static", func(p string) error {
+			statics[strings.TrimPrefix(p, "static/")] = src.FS
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for name, fsys := range statics {
+		t.static = append(t.static, staticFile{name: name, fsys: fsys})
+	}
+	slices.SortFunc(t.static, func(a, b staticFile) int { return strings.Compare(a.name, b.name) })
+
+	root := template.New("").Funcs(t.funcs())
+	names := make([]string, 0, len(layouts))
+	for n := range layouts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if _, err := root.New(n).Parse(string(layouts[n])); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.origin[n], err)
+		}
+	}
+	t.tmpl = root
+	return t, nil
+}
+
+func walkFiles(fsys fs.FS, dir string, fn func(p string) error) error {
+	if fsys == nil {
+		return nil
+	}
+	if _, err := fs.Stat(fsys, dir); err != nil {
+		return nil
+	}
+	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~") {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: only regular files may be in a theme or site folder (symbolic links are refused)", p)
+		}
+		return fn(p)
+	})
+}
+
+// StaticFiles calls fn for every static file, by path under static/, in
+// order.
+func (t *Theme) StaticFiles(fn func(name string, data []byte) error) error {
+	for _, s := range t.static {
+		b, err := fs.ReadFile(s.fsys, "static/"+s.name)
+		if err != nil {
+			return err
+		}
+		if err := fn(s.name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Has reports whether a template exists.
+func (t *Theme) Has(name string) bool { return t.tmpl.Lookup(name) != nil }
+
+// T returns the UI string for key in the site's language.
+func (t *Theme) T(key string) string {
+	if s, ok := t.strings[key]; ok {
+		return s
+	}
+	return key
+}
+
+// Execute renders the named layout with data.
+func (t *Theme) Execute(w io.Writer, name string, data any) error {
+	tm := t.tmpl.Lookup(name)
+	if tm == nil {
+		return fmt.Errorf("no layout %q in the theme or the site's layouts/", name)
+	}
+	if err := tm.Execute(w, data); err != nil {
+		return fmt.Errorf("%s: %w", t.origin[name], err)
+	}
+	return nil
+}
+
+// Render is Execute into a new byte slice.
+func (t *Theme) Render(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	err := t.Execute(&b, name, data)
+	return b.Bytes(), err
+}
+
+var months = map[string][]string{
+	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// FormatDate writes a date the way readers of the language expect
+// ("3 maart 2026").
+func (t *Theme) FormatDate(d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
+	m := months[t.lang][d.Month()-1]
+	if t.lang == "en" {
+		return fmt.Sprintf("%s %d, %d", m, d.Day(), d.Year())
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), m, d.Year())
+}
+
+func (t *Theme) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t":       t.T,
+		"tf":      func(key string, args ...any) string { return fmt.Sprintf(t.T(key), args...) },
+		"date":    t.FormatDate,
+		"isodate": func(d time.Time) string { return d.Format("2006-01-02") },
+		"lang":    func() string { return t.lang },
+		"add":     func(a, b int) int { return a + b },
+		// level names a level of a relation's scale in the UI language.
+		"level": func(name string) string {
+			if s, ok := t.strings["level_"+name]; ok {
+				return s
+			}
+			return name
+		},
+		// symbol shows a level's rank without relying on colour.
+		"symbol": func(rank int) string {
+			switch rank {
+			case 1:
+				return "●"
+			case 2:
+				return "◐"
+			case 3:
+				return "○"
+			}
+			return "·"
+		},
+	}
+}

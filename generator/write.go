@@ -1,0 +1,167 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// manifestName is the file in the output folder that lists what the
+// generator wrote, so it can tell its own output from anyone else's files.
+const manifestName = ".kennisbank-manifest"
+
+// WriteOptions control writing the output folder.
+type WriteOptions struct {
+	// Force allows replacing a folder that holds files kennisbank did
+	// not write.
+	Force bool
+	// Source is the site folder; the output may not be it or contain it.
+	Source     string
+	ContentDir string
+}
+
+// Write puts the site into dir: it writes a staging folder beside dir and
+// swaps it in only when everything is written, so a failed or killed
+// build leaves the previous output as it was.
+func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteOptions) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := checkOutputDir(dir, opts); err != nil {
+		return err
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	unlock, err := lock(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeLeftovers(dir)
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".staging-")
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(staging)
+		}
+	}()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !localPath(name) {
+			return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
+		}
+		p := filepath.Join(staging, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	manifest := strings.Join(names, "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(staging, manifestName), []byte(manifest), 0o644); err != nil {
+		return err
+	}
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return err
+	}
+	if err := swap(staging, dir); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
+
+// localPath reports whether name stays inside the folder it is joined to.
+func localPath(name string) bool {
+	return filepath.IsLocal(filepath.FromSlash(name)) && !strings.Contains(name, "\\") && !strings.ContainsRune(name, 0)
+}
+
+// checkOutputDir refuses output folders whose replacement would destroy
+// something: the site itself, its content, a parent of either, the home
+// folder, the file system root, or a folder with files not written by
+// kennisbank.
+func checkOutputDir(dir string, opts WriteOptions) error {
+	home, _ := os.UserHomeDir()
+	src, _ := filepath.Abs(opts.Source)
+	contentDir := filepath.Join(src, opts.ContentDir)
+	switch {
+	case dir == filepath.Dir(dir):
+		return fmt.Errorf("refusing output folder %s: it is the root of the file system", dir)
+	case home != "" && dir == home:
+		return fmt.Errorf("refusing output folder %s: it is your home folder", dir)
+	case dir == src || within(src, dir):
+		return fmt.Errorf("refusing output folder %s: it is the site folder or a parent of it; use a folder such as %s", dir, filepath.Join(src, "public"))
+	case dir == contentDir || within(contentDir, dir) || within(dir, contentDir):
+		return fmt.Errorf("refusing output folder %s: it is, contains or lies inside the content folder", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 || opts.Force {
+		return nil
+	}
+	m, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return fmt.Errorf("refusing output folder %s: it has files kennisbank did not write; empty it, choose another folder, or pass --force to replace it", dir)
+	}
+	known := map[string]bool{manifestName: true}
+	for _, l := range strings.Split(string(m), "\n") {
+		known[l] = true
+	}
+	var foreign string
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || foreign != "" {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if !known[filepath.ToSlash(rel)] {
+			foreign = rel
+		}
+		return nil
+	})
+	if foreign != "" {
+		return fmt.Errorf("refusing output folder %s: %s was not written by kennisbank; move it to static/ so every build copies it, or pass --force to replace the folder", dir, foreign)
+	}
+	return nil
+}
+
+// within reports whether child is strictly inside parent.
+func within(child, parent string) bool {
+	rel, err := filepath.Rel(parent, child)
+	return err == nil && rel != "." && filepath.IsLocal(rel)
+}
+
+// removeLeftovers deletes staging and old folders that a killed build
+// left beside dir. It only touches names that Write itself makes.
+func removeLeftovers(dir string) {
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() && (strings.HasPrefix(n, "."+base+".staging-") || strings.HasPrefix(n, "."+base+".old-")) {
+			os.RemoveAll(filepath.Join(parent, n))
+		}
+	}
+}
