@@ -42,7 +42,7 @@ func NewPage(source, section, title string, now time.Time) (string, error) {
 	}
 	var b bytes.Buffer
 	err = t.Execute(&b, struct{ Title, Date, Section string }{
-		Title:   fmt.Sprintf("%s", escapeTOML(title)),
+		Title:   escapeTOML(title),
 		Date:    now.Format("2006-01-02"),
 		Section: section,
 	})

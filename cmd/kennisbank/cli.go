@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"time"
 
 	"kennisbank/generator"
@@ -267,10 +266,4 @@ func (c *CLI) new(args []string) int {
 	}
 	fmt.Fprintf(c.Stdout, "created %s\n", p)
 	return 0
-}
-
-func (c *CLI) serve(ctx context.Context, args []string) int {
-	_ = strings.TrimSpace
-	fmt.Fprintln(c.Stderr, "kennisbank serve: not available in this build")
-	return 1
 }
