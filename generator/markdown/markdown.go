@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"path"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -83,7 +84,7 @@ func New(opts Options) *Renderer {
 		}, 100)),
 	}
 	if opts.UnsafeHTML {
-		rendererOpts = append(rendererOpts, html.WithUnsafe())
+		rendererOpts = append(rendererOpts, gmhtml.WithUnsafe())
 	}
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
@@ -292,7 +293,7 @@ func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Res
 					text.WriteByte(' ')
 				}
 			case *ast.String:
-				text.Write(c.Value)
+				text.WriteString(stringText(c))
 			default:
 				walk(c)
 			}
@@ -391,7 +392,7 @@ func inlineText(n ast.Node, src []byte) string {
 					b.WriteByte(' ')
 				}
 			case *ast.String:
-				b.Write(c.Value)
+				b.WriteString(stringText(c))
 			case *WikiLink:
 				b.WriteString(c.DisplayText())
 			case *ast.CodeSpan:
@@ -407,6 +408,15 @@ func inlineText(n ast.Node, src []byte) string {
 	}
 	walk(n)
 	return strings.TrimSpace(b.String())
+}
+
+// stringText is the text of a String node; the typographer stores its
+// quotes as HTML entities ("&rsquo;"), which plain text must not show.
+func stringText(s *ast.String) string {
+	if s.IsCode() || s.IsRaw() {
+		return string(s.Value)
+	}
+	return html.UnescapeString(string(s.Value))
 }
 
 // sentenceAt returns the sentence of s that contains byte offset at.
