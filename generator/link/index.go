@@ -8,6 +8,7 @@ package link
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"kennisbank/generator/content"
 )
@@ -19,8 +20,7 @@ func Normalize(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range f {
-		switch r {
-		case ' ', '-', '_', '\t':
+		if r == '-' || r == '_' || unicode.IsSpace(r) {
 			dash = true
 			continue
 		}
@@ -114,14 +114,21 @@ func inSections(p *content.Page, sections []string) bool {
 // Suggest returns the closest name to text by edit distance, or "".
 func (ix *Index) Suggest(text string, sections []string) string {
 	n := Normalize(text)
-	best, bestD := "", 1<<30
+	lower := strings.ToLower(text)
+	best, bestD, bestRaw := "", 1<<30, 1<<30
 	for _, c := range ix.names {
 		if !inSections(c.page, sections) {
 			continue
 		}
 		d := distance(n, c.norm)
-		if d < bestD || (d == bestD && c.text < best) {
-			best, bestD = c.text, d
+		if d > bestD {
+			continue
+		}
+		// Among equally close names, suggest the one written most like
+		// the author's text (a slug for a slug, a title for a title).
+		raw := distance(lower, strings.ToLower(c.text))
+		if d < bestD || raw < bestRaw || (raw == bestRaw && c.text < best) {
+			best, bestD, bestRaw = c.text, d, raw
 		}
 	}
 	// A suggestion further away than half the name helps no one.
