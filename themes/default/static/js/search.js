@@ -349,7 +349,10 @@
 
   function loadMeta() {
     return load("meta", "meta.js").then(function (meta) {
-      registry.hash = meta.h;
+      if (!meta.docTypes) {
+        registry.hash = meta.h;
+        meta.docTypes = varints(meta.dt); // type of each document
+      }
       return meta;
     });
   }
@@ -404,6 +407,10 @@
     "ijk", "ijke", "baar", "bare", "end", "ende", "enden", "ig", "ige", "igen",
     "igheid", "igheden", "en", "ene", "e", "s", "se"];
   var MAX_RESULTS = 10;
+  // An exact match of a word still being typed whose stem is shorter than
+  // the word: "contracte" stems to "contract" but is on its way to
+  // "contracteren".
+  var OPEN_EXACT_WEIGHT = 0.7;
 
   function partialSuffix(r) {
     if (r === "") {
@@ -445,12 +452,13 @@
         if (t === null && prefix === "") {
           return;
         }
-        c = { exact: t || "", prefix: prefix, back: prefix ? backoff(w, t || "") : [] };
+        c = { exact: t || "", prefix: prefix, back: prefix ? backoff(w, t || "") : [],
+          weight: t === w ? 1 : OPEN_EXACT_WEIGHT };
       } else {
         if (t === null) {
           return;
         }
-        c = { exact: t, prefix: "", back: [] };
+        c = { exact: t, prefix: "", back: [], weight: 1 };
       }
       var key = c.exact + "\u0000" + c.prefix;
       if (!seen.has(key)) {
@@ -483,12 +491,45 @@
     return i < sh.k.length && sh.k[i] === t ? sh.p[i] : null;
   }
 
+  // Postings are packed into strings (generator/search appendPostings):
+  // per posting the gap to the previous document number in base 32, most
+  // significant digit first, digits worth 32 or more saying another
+  // follows; then the score in two base-64 digits.
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var di = 0; di < DIGITS.length; di++) {
+    DIGIT[DIGITS.charCodeAt(di)] = di;
+  }
+
+  // varints decodes a string of base-32 numbers (meta.dt).
+  function varints(s) {
+    var out = [];
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var v = DIGIT[s.charCodeAt(i)];
+      n = n * 32 + (v & 31);
+      if (v < 32) {
+        out.push(n);
+        n = 0;
+      }
+    }
+    return out;
+  }
+
   // addPostings records, per document, the best weighted score.
   function addPostings(scores, list, weight) {
     var doc = 0;
-    for (var i = 0; i < list.length; i += 2) {
-      doc += list[i];
-      var s = list[i + 1] * weight;
+    var i = 0;
+    while (i < list.length) {
+      var gap = 0;
+      var v;
+      do {
+        v = DIGIT[list.charCodeAt(i++)];
+        gap = gap * 32 + (v & 31);
+      } while (v >= 32);
+      doc += gap;
+      var s = (DIGIT[list.charCodeAt(i)] * 64 + DIGIT[list.charCodeAt(i + 1)]) * weight;
+      i += 2;
       var had = scores.get(doc);
       if (had === undefined || s > had) {
         scores.set(doc, s);
@@ -503,7 +544,7 @@
     if (c.exact) {
       var list = postingsOf(meta, shards, c.exact);
       if (list) {
-        addPostings(scores, list, 1);
+        addPostings(scores, list, c.weight);
         hits.add(c.exact);
       }
     }
@@ -520,7 +561,7 @@
           if (t === c.exact) {
             continue;
           }
-          addPostings(scores, sh.p[i], 0.6 + 0.3 * c.prefix.length / t.length);
+          addPostings(scores, sh.p[i], 0.6 + 0.4 * c.prefix.length / t.length);
           hits.add(t);
         }
       }
@@ -583,11 +624,11 @@
         }
         var counts = {};
         all.forEach(function (a) {
-          var ty = meta.types[meta.dt[a.doc]];
+          var ty = meta.types[meta.docTypes[a.doc]];
           counts[ty] = (counts[ty] || 0) + 1;
         });
         var typeIndex = type ? meta.types.indexOf(type) : -1;
-        var list = type ? all.filter(function (a) { return meta.dt[a.doc] === typeIndex; }) : all;
+        var list = type ? all.filter(function (a) { return meta.docTypes[a.doc] === typeIndex; }) : all;
         list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         var top = list.slice(0, limit);
         var need = new Set(top.map(function (a) { return Math.floor(a.doc / meta.dn); }));
@@ -598,7 +639,7 @@
           var results = top.map(function (a) {
             var row = docs.get(Math.floor(a.doc / meta.dn))[a.doc % meta.dn];
             return { doc: a.doc, score: a.score, url: row[0], title: row[1],
-              section: row[2], text: row[3], type: meta.types[meta.dt[a.doc]] };
+              section: row[2], text: row[3], type: meta.types[meta.docTypes[a.doc]] };
           });
           return { total: list.length, all: all.length, counts: counts, results: results,
             clauses: clauses, hits: hits };
@@ -696,6 +737,15 @@
 
   // ---------------------------------------------------------------------
   // User interface.
+
+  // href turns a URL relative to the site root into a link from this page;
+  // folders get index.html, so that links work from file:// too.
+  function href(url) {
+    if (url === "" || url.slice(-1) === "/") {
+      url += "index.html";
+    }
+    return registry.root + url;
+  }
 
   function setup(form) {
     var input = form.querySelector("input[type=search]");
@@ -809,8 +859,9 @@
         li.className = "kb-search__result";
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-type", r.type);
         var a = document.createElement("a");
-        a.href = registry.root + r.url;
+        a.href = href(r.url);
         a.tabIndex = -1;
         var title = document.createElement("span");
         title.className = "kb-search__title";
@@ -927,6 +978,11 @@
       if (state.options.length > 0 && go(state.active >= 0 ? state.active : 0)) {
         e.preventDefault();
       }
+    });
+    // Clicks in the panel keep the focus in the field, so the panel stays
+    // open and typing goes on (Safari does not focus buttons on click).
+    panel.addEventListener("mousedown", function (e) {
+      e.preventDefault();
     });
     form.addEventListener("focusout", function (e) {
       if (!e.relatedTarget || !form.contains(e.relatedTarget)) {
