@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 )
 
 // field is a part of a document that is indexed with its own weight.
@@ -75,7 +74,7 @@ func (f field) texts(d Doc) []string {
 const (
 	bm25K1         = 1.2
 	compoundWeight = 0.5 // a compound counts this much for its last part
-	scoreScale     = 20  // postings store round(score × scoreScale)
+	scoreScale     = 100 // postings store round(score × scoreScale)
 	minModifierLen = 3   // "leer" in "leerbegeleider"
 	minHeadLen     = 4   // "vorm" in "werkvorm"
 )
@@ -207,7 +206,7 @@ type termShard struct {
 }
 
 // termShards cuts the sorted terms into runs of about termShardBytes and
-// encodes each as {"k":[terms],"p":[[docDelta,score,...],...]}. The first
+// encodes each as {"k":[terms],"p":[postings,...]} (see appendPostings). The first
 // shard starts at "" so that every string falls in some shard.
 func (ix *index) termShards() []termShard {
 	var shards []termShard
@@ -239,21 +238,39 @@ func (ix *index) termShards() []termShard {
 	return shards
 }
 
-// appendPostings encodes postings as a flat JSON array of document number
-// deltas and scores.
+// digits is the alphabet of encoded postings: 64 characters that need no
+// escaping in JSON, each standing for its index.
+const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+// maxScore is the largest score two digits hold.
+const maxScore = 64*64 - 1
+
+// appendPostings encodes postings as a JSON string: per posting the
+// distance to the previous document number as a variable-length number
+// (five bits a digit, most significant first, digits worth 32 or more
+// saying that another follows), then the score in two digits. That is
+// about three and a half bytes a posting, half of a JSON array of numbers.
 func appendPostings(b []byte, ps []posting) []byte {
-	b = append(b, '[')
+	b = append(b, '"')
 	prev := 0
-	for i, p := range ps {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(p.doc-prev), 10)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(p.score), 10)
+	for _, p := range ps {
+		b = appendVarint(b, p.doc-prev)
+		b = append(b, digits[p.score/64], digits[p.score%64])
 		prev = p.doc
 	}
-	return append(b, ']')
+	return append(b, '"')
+}
+
+// appendVarint appends n ≥ 0 in base 32, continuation digits offset by 32.
+func appendVarint(b []byte, n int) []byte {
+	var buf [8]byte
+	i := len(buf) - 1
+	buf[i] = digits[n%32]
+	for n /= 32; n > 0; n /= 32 {
+		i--
+		buf[i] = digits[32+n%32]
+	}
+	return append(b, buf[i:]...)
 }
 
 // appendString appends s as a JSON string.

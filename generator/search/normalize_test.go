@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/dutch"
@@ -94,7 +95,7 @@ func TestFoldGroups(t *testing.T) {
 // stemVector is one line of testdata/stems.tsv.
 type stemVector struct{ Word, Stem string }
 
-func readStemVectors(t *testing.T) []stemVector {
+func readStemVectors(t testing.TB) []stemVector {
 	t.Helper()
 	data, err := os.ReadFile(stemsFile)
 	if err != nil {
@@ -166,4 +167,29 @@ func TestFoldingAgreesWithSnowball(t *testing.T) {
 			t.Errorf("snowball(%q) = %q, but Stem gives %q", w, got, v.Stem)
 		}
 	}
+}
+
+// FuzzNormalize checks what every term must be, whatever an author writes:
+// non-empty, one word that words leaves as it is, and not too long.
+func FuzzNormalize(f *testing.F) {
+	for _, v := range []string{"Leermanagers contracteren", "één", "zo'n", "e\u0308", "𝔸", "İstanbul", "ﬁ", "ǅ"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, term := range Normalize(text) {
+			if term == "" {
+				t.Fatalf("Normalize(%q) gave an empty term", text)
+			}
+			var ws []string
+			for w := range words(term) {
+				ws = append(ws, w)
+			}
+			if len(ws) != 1 || ws[0] != term {
+				t.Errorf("Normalize(%q) gave term %q, which splits into %q", text, term, ws)
+			}
+			if n := utf8.RuneCountInString(term); n > maxWordLen {
+				t.Errorf("Normalize(%q) gave term %q of %d characters", text, term, n)
+			}
+		}
+	})
 }

@@ -25,6 +25,10 @@ const (
 	minBackoffStem = 3
 	backoffWeight  = 0.8
 	maxResults     = 10
+	// openExactWeight weighs an exact match of a word still being typed
+	// whose stem is shorter than the word: "contracte" stems to
+	// "contract" but is on its way to "contracteren".
+	openExactWeight = 0.7
 )
 
 var suffixes = []string{"heid", "heden", "ing", "ingen", "lijk", "lijke", "lijkheid",
@@ -37,6 +41,7 @@ type testIndex struct {
 	t      testing.TB
 	files  map[string][]byte
 	meta   meta
+	types  []int // type of each document, decoded from meta.DocType
 	shards map[int]termShardData
 	docs   map[int][][4]string
 	read   map[string]bool
@@ -44,12 +49,39 @@ type testIndex struct {
 
 type termShardData struct {
 	K []string `json:"k"`
-	P [][]int  `json:"p"`
+	P []string `json:"p"`
+}
+
+// decodeVarint reads one appendVarint number from s at i.
+func decodeVarint(s string, i int) (n, next int) {
+	for {
+		v := strings.IndexByte(digits, s[i])
+		i++
+		n = n*32 + v%32
+		if v < 32 {
+			return n, i
+		}
+	}
+}
+
+// decodePostings unpacks appendPostings into document numbers and scores.
+func decodePostings(s string) (docs, scores []int) {
+	doc := 0
+	for i := 0; i < len(s); {
+		var d int
+		d, i = decodeVarint(s, i)
+		doc += d
+		docs = append(docs, doc)
+		scores = append(scores, strings.IndexByte(digits, s[i])*64+strings.IndexByte(digits, s[i+1]))
+		i += 2
+	}
+	return docs, scores
 }
 
 type clause struct {
 	exact, prefix string
 	back          []string
+	weight        float64 // of an exact match
 }
 
 type hit struct {
@@ -71,6 +103,11 @@ func openIndex(t testing.TB, files map[string][]byte) *testIndex {
 	ix := &testIndex{t: t, files: files}
 	ix.forget()
 	ix.load("meta", "search/meta.js", &ix.meta)
+	for i := 0; i < len(ix.meta.DocType); {
+		var ty int
+		ty, i = decodeVarint(ix.meta.DocType, i)
+		ix.types = append(ix.types, ty)
+	}
 	return ix
 }
 
@@ -186,7 +223,10 @@ func parseQuery(q string) []clause {
 			if !ok && prefix == "" {
 				continue
 			}
-			c = clause{exact: t, prefix: prefix}
+			c = clause{exact: t, prefix: prefix, weight: openExactWeight}
+			if t == w {
+				c.weight = 1
+			}
 			if prefix != "" {
 				c.back = backoff(w, t)
 			}
@@ -194,7 +234,7 @@ func parseQuery(q string) []clause {
 			if !ok {
 				continue
 			}
-			c = clause{exact: t}
+			c = clause{exact: t, weight: 1}
 		}
 		key := c.exact + "\x00" + c.prefix
 		if !seen[key] {
@@ -205,19 +245,18 @@ func parseQuery(q string) []clause {
 	return clauses
 }
 
-func (ix *testIndex) postings(t string) []int {
+func (ix *testIndex) postings(t string) string {
 	sh := ix.shard(ix.shardOf(t))
 	if i, ok := slices.BinarySearch(sh.K, t); ok {
 		return sh.P[i]
 	}
-	return nil
+	return ""
 }
 
-func addPostings(scores map[int]float64, list []int, weight float64) {
-	doc := 0
-	for i := 0; i < len(list); i += 2 {
-		doc += list[i]
-		s := float64(list[i+1]) * weight
+func addPostings(scores map[int]float64, list string, weight float64) {
+	docs, ss := decodePostings(list)
+	for i, doc := range docs {
+		s := float64(ss[i]) * weight
 		if had, ok := scores[doc]; !ok || s > had {
 			scores[doc] = s
 		}
@@ -227,7 +266,7 @@ func addPostings(scores map[int]float64, list []int, weight float64) {
 func (ix *testIndex) clauseScores(c clause) map[int]float64 {
 	scores := make(map[int]float64)
 	if c.exact != "" {
-		addPostings(scores, ix.postings(c.exact), 1)
+		addPostings(scores, ix.postings(c.exact), c.weight)
 	}
 	if c.prefix != "" {
 		lp := float64(utf8.RuneCountInString(c.prefix))
@@ -238,7 +277,7 @@ func (ix *testIndex) clauseScores(c clause) map[int]float64 {
 				if sh.K[i] == c.exact {
 					continue
 				}
-				addPostings(scores, sh.P[i], 0.6+0.3*lp/float64(utf8.RuneCountInString(sh.K[i])))
+				addPostings(scores, sh.P[i], 0.6+0.4*lp/float64(utf8.RuneCountInString(sh.K[i])))
 			}
 		}
 	}
@@ -283,7 +322,7 @@ func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[str
 	counts := make(map[string]int)
 	var list []*hit
 	for _, h := range all {
-		ty := ix.meta.Types[ix.meta.DocType[h.doc]]
+		ty := ix.meta.Types[ix.types[h.doc]]
 		counts[ty]++
 		if typ == "" || ty == typ {
 			list = append(list, h)
@@ -296,7 +335,7 @@ func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[str
 	for _, h := range list[:min(limit, len(list))] {
 		row := ix.docRow(h.doc)
 		results = append(results, testResult{Doc: h.doc, URL: row[0], Title: row[1],
-			Type: ix.meta.Types[ix.meta.DocType[h.doc]], Score: h.score})
+			Type: ix.meta.Types[ix.types[h.doc]], Score: h.score})
 	}
 	return results, len(list), counts
 }
@@ -372,6 +411,10 @@ func TestRanking(t *testing.T) {
 			wantFirst: "vaardigheden/psychologisch-contracteren/"},
 		{name: "contracteren while typing", query: "contracte",
 			wantFirst: "vaardigheden/psychologisch-contracteren/"},
+		{name: "contract typed in full", query: "contract",
+			wantFirst: "begrippen/psychologisch-contract/"},
+		{name: "contracteren without a space", query: "contracteren",
+			wantFirst: "vaardigheden/psychologisch-contracteren/"},
 		{name: "plural finds singular", query: "leerbegeleiders",
 			wantFirst: "rollen/leerbegeleider/"},
 		{name: "title beats body", query: "eigenaarschap",
@@ -442,12 +485,13 @@ func TestParseQuery(t *testing.T) {
 		query string
 		want  []clause
 	}{
-		{"leerbegeleiders ", []clause{{exact: "leerbegeleider"}}},
-		{"leerbeg", []clause{{exact: "leerbeg", prefix: "leerbeg", back: nil}}},
-		{"de groep", []clause{{exact: "groep", prefix: "groep"}}},
-		{"groep de", []clause{{exact: "groep"}, {prefix: "de"}}},
-		{"vaardighe", []clause{{exact: "vaardigh", prefix: "vaardighe", back: []string{"vaardig"}}}},
-		{"bidd", []clause{{exact: "bid", prefix: "bidd"}}},
+		{"leerbegeleiders ", []clause{{exact: "leerbegeleider", weight: 1}}},
+		{"leerbegeleiders", []clause{{exact: "leerbegeleider", prefix: "leerbegeleiders", weight: 0.7}}},
+		{"leerbeg", []clause{{exact: "leerbeg", prefix: "leerbeg", weight: 1}}},
+		{"de groep", []clause{{exact: "groep", prefix: "groep", weight: 1}}},
+		{"groep de", []clause{{exact: "groep", weight: 1}, {prefix: "de", weight: 0.7}}},
+		{"vaardighe", []clause{{exact: "vaardigh", prefix: "vaardighe", back: []string{"vaard", "vaardig"}, weight: 0.7}}},
+		{"bidd", []clause{{exact: "bidd", prefix: "bidd", back: []string{"bid"}, weight: 1}}},
 		{"a", nil},
 	}
 	for _, tt := range tests {

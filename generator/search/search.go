@@ -26,7 +26,8 @@
 //	search/meta.js      id "meta": document count, entity types, the type
 //	                    of every document, the first term of each term shard
 //	search/t/<n>.js     id "t<n>": a run of terms in sorted order and, per
-//	                    term, its postings as [docDelta, score, ...]
+//	                    term, its postings: document numbers and scores
+//	                    packed into a string (see appendPostings)
 //	search/d/<n>.js     id "d<n>": per document [url, title, section, text]
 //
 // Term shards are cut by size and document shards hold a fixed number of
@@ -71,7 +72,7 @@ type Doc struct {
 // Sizes that shape the index. They trade the number of files a query loads
 // against the bytes it loads.
 const (
-	docsPerShard   = 40       // documents per document shard
+	docsPerShard   = 20       // documents per document shard
 	termShardBytes = 48 << 10 // a term shard is cut once it reaches this size
 	snippetRunes   = 280      // text kept per document for snippets
 	formatVersion  = 1        // bumped when search.js must change with the files
@@ -146,9 +147,15 @@ func docShard(docs []Doc) ([]byte, error) {
 }
 
 // snippetText is the text the client cuts a snippet from: the summary,
-// then the body, cut at a word boundary after snippetRunes characters.
+// then the body, cut at a word boundary after snippetRunes characters. A
+// summary that merely repeats the start of the body is left out.
 func snippetText(d Doc) string {
-	text := oneLine(d.Summary + " " + d.Body)
+	summary, body := oneLine(d.Summary), oneLine(d.Body)
+	lead := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(summary, "…"), "..."), " ")
+	text := body
+	if lead == "" || !strings.HasPrefix(body, lead) {
+		text = strings.TrimSpace(summary + " " + body)
+	}
 	if utf8.RuneCountInString(text) <= snippetRunes {
 		return text
 	}
@@ -178,7 +185,7 @@ type meta struct {
 	Docs    int      `json:"n"`  // number of documents
 	PerDoc  int      `json:"dn"` // documents per document shard
 	Types   []string `json:"types"`
-	DocType []int    `json:"dt"` // index into Types, per document
+	DocType string   `json:"dt"` // index into Types per document, as appendVarint digits
 	Shards  []string `json:"tk"` // first term of each term shard
 }
 
@@ -197,12 +204,14 @@ func metaFile(docs []Doc, shards []string, files map[string][]byte) ([]byte, err
 		Docs:    len(docs),
 		PerDoc:  docsPerShard,
 		Types:   types,
-		DocType: make([]int, len(docs)),
 		Shards:  shards,
 	}
-	for i, d := range docs {
-		m.DocType[i], _ = slices.BinarySearch(types, d.Type)
+	var dt []byte
+	for _, d := range docs {
+		i, _ := slices.BinarySearch(types, d.Type)
+		dt = appendVarint(dt, i)
 	}
+	m.DocType = string(dt)
 	data, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -230,5 +239,5 @@ func contentHash(files map[string][]byte) string {
 // conversions keep the compiler from fusing operations, which would make
 // the output differ between architectures.
 func roundScore(s float64) int {
-	return max(1, int(math.Round(float64(s*scoreScale))))
+	return min(maxScore, max(1, int(math.Round(float64(s*scoreScale)))))
 }

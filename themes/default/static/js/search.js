@@ -577,14 +577,14 @@
   }
 
   // query runs q, keeping only documents of the given type ("" for all).
-  // It resolves to {total, counts, results, clauses, hits}: counts per type
-  // over all matches; results are the best MAX_RESULTS with their display
-  // data.
+  // It resolves to {total, all, counts, results, clauses, hits}: total
+  // matches of the type, all matches, counts per type over all matches,
+  // and the best limit (MAX_RESULTS) results with their display data.
   function query(q, type, limit) {
     limit = limit || MAX_RESULTS;
     var clauses = parse(q);
     return loadMeta().then(function (meta) {
-      var empty = { total: 0, counts: {}, results: [], clauses: clauses, hits: new Set() };
+      var empty = { total: 0, all: 0, counts: {}, results: [], clauses: clauses, hits: new Set() };
       if (clauses.length === 0) {
         return empty;
       }
@@ -730,7 +730,7 @@
       out = "…" + out;
     }
     if (end < text.length && out.slice(-1) !== "…") {
-      out += "…";
+      out = out.replace(/[\s,;:.\-–]+$/, "") + "…";
     }
     return out;
   }
