@@ -28,6 +28,8 @@ type SiteData struct {
 	BaseURL     string
 	Params      map[string]any
 	BuildDate   time.Time
+	// HasTags is true when some page has tags, so a tag index exists.
+	HasTags bool
 }
 
 // Link is a link to a page, relative to the page being rendered.

@@ -192,7 +192,7 @@ func (o *output) searchIndex() error {
 				d.Summary = truncate(r.result.Lead, 200)
 			}
 		}
-		for _, e := range link.Outgoing(o.site.Edges, p, link.KindRelation) {
+		for _, e := range o.nb.Out(p, link.KindRelation) {
 			d.Relations = append(d.Relations, e.To.Title)
 		}
 		docs = append(docs, d)

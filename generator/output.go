@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -42,6 +44,10 @@ type output struct {
 	matrixPages []*content.Page
 	comps       map[*content.Page]*matrix.Comparison
 	siteData    *SiteData
+	nb          *link.Neighbours
+	urls        map[string]*content.Page
+	sections    map[string]string // section folder → title
+	slices      map[*content.Page]*MatrixSlice
 }
 
 func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*content.Page]*renderedPage, opts Options) *output {
@@ -52,7 +58,7 @@ func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*co
 }
 
 func generated(kind content.Kind, url, title string) *content.Page {
-	p := &content.Page{Kind: kind, URL: url, Title: title, Params: map[string]any{}}
+	p := &content.Page{Kind: kind, URL: url, Title: title, TitleKey: content.SortKey(title), Params: map[string]any{}}
 	p.Path = strings.TrimSuffix(url, "/")
 	p.Dir = p.Path
 	p.Section, _, _ = strings.Cut(p.Path, "/")
@@ -149,12 +155,19 @@ func (o *output) derive() {
 	for k := range o.children {
 		sortPages(o.children[k])
 	}
+	o.urls = byURL
+	o.sections = map[string]string{}
+	for _, p := range o.site.Pages {
+		if p.Kind == content.KindSection && !strings.Contains(p.Dir, "/") {
+			o.sections[p.Dir] = p.Title
+		}
+	}
+	o.nb = link.NewNeighbours(o.site.Edges, o.site.Pages)
+	o.slices = o.matrixSlices()
 }
 
 func sortPages(ps []*content.Page) {
-	slices.SortFunc(ps, func(a, b *content.Page) int {
-		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.URL, b.URL))
-	})
+	slices.SortFunc(ps, content.Compare)
 }
 
 func (o *output) link(from, to *content.Page) Link {
@@ -165,54 +178,53 @@ func (o *output) sectionTitle(p *content.Page) string {
 	if p.Section == "" {
 		return ""
 	}
-	for _, q := range o.site.Pages {
-		if q.Kind == content.KindSection && q.Dir == p.Section {
-			return q.Title
-		}
+	if t, ok := o.sections[p.Section]; ok {
+		return t
 	}
 	return p.Section
 }
 
 func (o *output) byURL(url string) *content.Page {
-	for _, p := range o.pages {
-		if p.URL == url {
-			return p
-		}
-	}
-	return nil
+	return o.urls[url]
 }
 
 // renderAll renders every page and the site-wide files.
 func (o *output) renderAll(ctx context.Context) error {
-	o.siteData = &SiteData{Title: o.cfg.Title, Description: o.cfg.Description, Language: o.cfg.Language, BaseURL: o.cfg.BaseURL, Params: o.cfg.Params, BuildDate: o.buildDate()}
-	var errs []string
-	for _, p := range o.pages {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		data := o.pageData(p)
-		b, err := o.th.Render(layoutFor(p), data)
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		out := p.OutputPath()
-		if p.Kind == kind404 {
-			out = "404.html"
-		}
-		o.site.Files[out] = b
-		if t := o.matrices[p]; t != nil {
-			o.site.Files[p.URL+"matrix.json"] = t.JSON()
-			o.site.Files[p.URL+"matrix.csv"] = t.CSV()
-		}
-		if c := o.comps[p]; c != nil {
-			o.site.Files[p.URL+"vergelijking.json"] = c.JSON()
-			o.site.Files[p.URL+"vergelijking.csv"] = c.CSV()
-		}
-		for _, a := range p.Aliases {
-			if err := o.alias(p, a); err != nil {
-				errs = append(errs, err.Error())
+	o.siteData = &SiteData{Title: o.cfg.Title, Description: o.cfg.Description, Language: o.cfg.Language, BaseURL: o.cfg.BaseURL, Params: o.cfg.Params, BuildDate: o.buildDate(), HasTags: len(o.tags) > 0}
+	// Pages render in parallel; each worker writes only its own slot, and
+	// the results are merged in page order.
+	type result struct {
+		files map[string][]byte
+		errs  []string
+	}
+	results := make([]result, len(o.pages))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i].files, results[i].errs = o.renderPage(o.pages[i])
 			}
+		}()
+	}
+	for i := range o.pages {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var errs []string
+	for _, r := range results {
+		errs = append(errs, r.errs...)
+		for name, b := range r.files {
+			o.site.Files[name] = b
 		}
 	}
 	if len(errs) > 0 {
@@ -232,6 +244,35 @@ func (o *output) renderAll(ctx context.Context) error {
 		o.site.Files[name] = data
 		return nil
 	})
+}
+
+// renderPage renders one page and the files that belong to it.
+func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
+	files := map[string][]byte{}
+	var errs []string
+	b, err := o.th.Render(layoutFor(p), o.pageData(p))
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	out := p.OutputPath()
+	if p.Kind == kind404 {
+		out = "404.html"
+	}
+	files[out] = b
+	if t := o.matrices[p]; t != nil {
+		files[p.URL+"matrix.json"] = t.JSON()
+		files[p.URL+"matrix.csv"] = t.CSV()
+	}
+	if c := o.comps[p]; c != nil {
+		files[p.URL+"vergelijking.json"] = c.JSON()
+		files[p.URL+"vergelijking.csv"] = c.CSV()
+	}
+	for _, a := range p.Aliases {
+		if err := o.alias(p, a, files); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	return files, errs
 }
 
 func layoutFor(p *content.Page) string {
@@ -275,7 +316,7 @@ func (o *output) buildDate() time.Time {
 }
 
 // alias writes a redirect page at an old URL.
-func (o *output) alias(p *content.Page, a string) error {
+func (o *output) alias(p *content.Page, a string, files map[string][]byte) error {
 	u := content.AliasURL(a)
 	if q := o.byURL(u); q != nil {
 		return fmt.Errorf("%s: alias %q is the address of %s: remove the alias", p.Path, a, q.Path)
@@ -287,7 +328,7 @@ func (o *output) alias(p *content.Page, a string) error {
 	if err != nil {
 		return err
 	}
-	o.site.Files[from.OutputPath()] = b
+	files[from.OutputPath()] = b
 	return nil
 }
 
@@ -400,7 +441,7 @@ func (o *output) pageData(p *content.Page) *PageData {
 	o.relations(p, d)
 	o.backlinks(p, d)
 	o.thread(p, d)
-	for _, q := range link.Related(o.site.Edges, o.site.Pages, p, 5) {
+	for _, q := range o.nb.Related(p, 5) {
 		d.Related = append(d.Related, o.link(p, q))
 	}
 	switch p.Kind {
@@ -433,13 +474,13 @@ func (o *output) pageData(p *content.Page) *PageData {
 	if ws := o.works[p]; len(ws) > 0 {
 		ws = slices.Clone(ws)
 		slices.SortFunc(ws, func(a, b *content.Page) int {
-			return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)))
+			return cmp.Or(b.Date.Compare(a.Date), content.CompareTitles(a, b))
 		})
 		for _, w := range ws {
 			d.Works = append(d.Works, o.link(p, w))
 		}
 	}
-	d.MatrixSlice = o.matrixSlice(p)
+	d.MatrixSlice = o.slices[p]
 	return d
 }
 
@@ -499,14 +540,13 @@ func (o *output) prevNext(p *content.Page, d *PageData) {
 func (o *output) relations(p *content.Page, d *PageData) {
 	for _, rel := range o.cfg.Relations {
 		var out, in []link.Edge
-		for _, e := range o.site.Edges {
-			if e.Kind != link.KindRelation || e.Relation != rel.Key {
-				continue
-			}
-			if e.From == p {
+		for _, e := range o.nb.Out(p, link.KindRelation) {
+			if e.Relation == rel.Key {
 				out = append(out, e)
 			}
-			if e.To == p {
+		}
+		for _, e := range o.nb.In(p, link.KindRelation) {
+			if e.Relation == rel.Key {
 				in = append(in, e)
 			}
 		}
@@ -563,7 +603,7 @@ func (o *output) relationGroup(p *content.Page, rel config.Relation, edges []lin
 }
 
 func (o *output) backlinks(p *content.Page, d *PageData) {
-	in := link.Incoming(o.site.Edges, p, link.KindLink)
+	in := o.nb.In(p, link.KindLink)
 	var cur *BacklinkGroup
 	for _, e := range in {
 		sec := o.sectionTitle(e.From)
@@ -579,13 +619,11 @@ func (o *output) backlinks(p *content.Page, d *PageData) {
 }
 
 func (o *output) thread(p *content.Page, d *PageData) {
-	for _, e := range o.site.Edges {
-		if e.Kind == link.KindAnswer && e.From == p {
-			l := o.link(p, e.To)
-			d.Question = &l
-		}
+	for _, e := range o.nb.Out(p, link.KindAnswer) {
+		l := o.link(p, e.To)
+		d.Question = &l
 	}
-	answers := link.Incoming(o.site.Edges, p, link.KindAnswer)
+	answers := o.nb.In(p, link.KindAnswer)
 	slices.SortStableFunc(answers, func(a, b link.Edge) int {
 		return cmp.Or(a.From.Date.Compare(b.From.Date), cmp.Compare(a.From.Path, b.From.Path))
 	})
@@ -603,38 +641,37 @@ func (o *output) thread(p *content.Page, d *PageData) {
 	}
 }
 
-func (o *output) matrixSlice(p *content.Page) *MatrixSlice {
+// matrixSlices gives every page in a matrix its own row or column, from
+// the first matrix (in config order) it appears in.
+func (o *output) matrixSlices() map[*content.Page]*MatrixSlice {
+	out := map[*content.Page]*MatrixSlice{}
+	add := func(t *matrix.Table, p *content.Page, h matrix.Header, c matrix.Cell) {
+		if c.Level == "" {
+			return
+		}
+		s := out[p]
+		if s == nil {
+			s = &MatrixSlice{Title: t.Title, Matrix: Link{Title: t.Title, URL: p.Root() + t.Slug + "/index.html"}, Levels: t.Levels}
+			out[p] = s
+		}
+		if s.Title != t.Title {
+			return
+		}
+		s.Items = append(s.Items, SliceItem{Link: o.link(p, h.Page), Level: c.Level, Rank: c.Rank})
+	}
 	for _, mp := range o.matrixPages {
 		t := o.matrices[mp]
-		var items []SliceItem
-		add := func(h matrix.Header, c matrix.Cell) {
-			if c.Level == "" {
-				return
-			}
-			items = append(items, SliceItem{Link: o.link(p, h.Page), Level: c.Level, Rank: c.Rank})
-		}
 		for i, r := range t.Rows {
-			if r.Page == p {
-				for j, c := range t.Cells[i] {
-					add(t.Cols[j], c)
-				}
+			for j, c := range t.Cells[i] {
+				add(t, r.Page, t.Cols[j], c)
+				add(t, t.Cols[j].Page, r, c)
 			}
 		}
-		for j, c := range t.Cols {
-			if c.Page == p {
-				for i := range t.Rows {
-					add(t.Rows[i], t.Cells[i][j])
-				}
-			}
-		}
-		if len(items) == 0 {
-			continue
-		}
-		slices.SortStableFunc(items, func(a, b SliceItem) int { return cmp.Compare(a.Rank, b.Rank) })
-		// Only the first matrix a page belongs to, in config order.
-		return &MatrixSlice{Title: t.Title, Matrix: Link{Title: t.Title, URL: p.Root() + t.Slug + "/index.html"}, Levels: t.Levels, Items: items}
 	}
-	return nil
+	for _, s := range out {
+		slices.SortStableFunc(s.Items, func(a, b SliceItem) int { return cmp.Compare(a.Rank, b.Rank) })
+	}
+	return out
 }
 
 func (o *output) letters(p *content.Page) []LetterGroup {
@@ -644,12 +681,10 @@ func (o *output) letters(p *content.Page) []LetterGroup {
 			ps = append(ps, q)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *content.Page) int {
-		return cmp.Or(cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.Path, b.Path))
-	})
+	slices.SortFunc(ps, content.CompareTitles)
 	var out []LetterGroup
 	for _, q := range ps {
-		key := content.SortKey(q.Title)
+		key := q.TitleKey
 		letter := "#"
 		for _, r := range key {
 			if unicode.IsLetter(r) {

@@ -133,8 +133,13 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 		set.Pages = append(set.Pages, sectionPage(dir))
 	}
 	slices.SortFunc(set.Pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
+	for _, p := range set.Pages {
+		p.TitleKey = SortKey(p.Title)
+	}
 	slices.Sort(set.Files)
-	diags = append(diags, checkURLs(set.Pages)...)
+	var dup Diagnostics
+	set.Pages, dup = checkURLs(set.Pages)
+	diags = append(diags, dup...)
 	return set, diags
 }
 
@@ -151,17 +156,21 @@ func sectionPage(dir string) *Page {
 	return p
 }
 
-func checkURLs(pages []*Page) Diagnostics {
+// checkURLs reports pages that would be written to the same place, and
+// keeps only the first of them, so later stages see one page per URL.
+func checkURLs(pages []*Page) ([]*Page, Diagnostics) {
 	var diags Diagnostics
 	seen := map[string]*Page{}
+	kept := pages[:0]
 	for _, p := range pages {
 		if q, ok := seen[p.URL]; ok {
 			diags.Errorf(p.Path, p.KeyLine("slug"), 1, "duplicate-url", "%s and %s both become /%s: give one of them another file name or slug", q.Path, p.Path, p.URL)
 			continue
 		}
 		seen[p.URL] = p
+		kept = append(kept, p)
 	}
-	return diags
+	return kept, diags
 }
 
 // setURL fills Section, Slug and URL from Path, Dir and an optional slug.

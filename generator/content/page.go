@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"path"
 	"strings"
 	"time"
@@ -35,14 +36,16 @@ type Page struct {
 	// slash ("rollen/coach/"); the home page has "".
 	URL string
 
-	Title   string
-	Summary string
-	Date    time.Time
-	Lastmod time.Time
-	Draft   bool
-	Weight  int
-	Tags    []string
-	Aliases []string
+	Title string
+	// TitleKey is Title folded for sorting in Dutch order (see SortKey).
+	TitleKey string
+	Summary  string
+	Date     time.Time
+	Lastmod  time.Time
+	Draft    bool
+	Weight   int
+	Tags     []string
+	Aliases  []string
 	// Params holds every front-matter key, known ones included, for
 	// templates and for relations.
 	Params map[string]any
@@ -54,6 +57,27 @@ type Page struct {
 	// KeyLines gives the file line of each front-matter key ("title",
 	// "vaardigheden.beoordelen").
 	KeyLines map[string]int
+}
+
+// Compare orders pages as lists show them: by weight, then title in Dutch
+// order, then path.
+func Compare(a, b *Page) int {
+	if a.Weight != b.Weight {
+		return cmp.Compare(a.Weight, b.Weight)
+	}
+	return CompareTitles(a, b)
+}
+
+// CompareTitles orders pages by title in Dutch order, then path.
+func CompareTitles(a, b *Page) int {
+	return cmp.Or(strings.Compare(a.key(), b.key()), strings.Compare(a.Path, b.Path), strings.Compare(a.URL, b.URL))
+}
+
+func (p *Page) key() string {
+	if p.TitleKey == "" && p.Title != "" {
+		return SortKey(p.Title)
+	}
+	return p.TitleKey
 }
 
 // OutputPath is the file the page is written to ("rollen/coach/index.html").

@@ -116,13 +116,51 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// Incoming returns the edges of a kind that point at p, ordered by the
-// source's section, then its title in Dutch order.
-func Incoming(edges []Edge, p *content.Page, kind EdgeKind) []Edge {
+// Neighbours indexes edges by page, so each page's lists cost its own
+// edges and not the whole site's.
+type Neighbours struct {
+	out, in map[*content.Page][]Edge
+	byTag   map[string][]*content.Page
+}
+
+// maxShared is the size from which a tag or relation target is too common
+// to say two pages are related (and too costly to pair on a large site).
+const maxShared = 500
+
+// NewNeighbours indexes the edges and the pages' tags.
+func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
+	nb := &Neighbours{out: map[*content.Page][]Edge{}, in: map[*content.Page][]Edge{}, byTag: map[string][]*content.Page{}}
+	for _, e := range edges {
+		nb.out[e.From] = append(nb.out[e.From], e)
+		nb.in[e.To] = append(nb.in[e.To], e)
+	}
+	for _, p := range pages {
+		for _, t := range p.Tags {
+			nb.byTag[t] = append(nb.byTag[t], p)
+		}
+	}
+	return nb
+}
+
+// Out returns the edges of a kind that start at p, in source order.
+func (nb *Neighbours) Out(p *content.Page, kind EdgeKind) []Edge {
+	var out []Edge
+	for _, e := range nb.out[p] {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// In returns the edges of a kind that point at p from other pages, one per
+// source page for links, ordered by the source's section, weight and
+// title.
+func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 	var out []Edge
 	seen := map[*content.Page]bool{}
-	for _, e := range edges {
-		if e.To != p || e.Kind != kind || e.From == p {
+	for _, e := range nb.in[p] {
+		if e.Kind != kind || e.From == p {
 			continue
 		}
 		if kind == KindLink && seen[e.From] {
@@ -131,55 +169,42 @@ func Incoming(edges []Edge, p *content.Page, kind EdgeKind) []Edge {
 		seen[e.From] = true
 		out = append(out, e)
 	}
-	sortEdgesBySource(out)
-	return out
-}
-
-// Outgoing returns the edges of a kind that start at p, in source order.
-func Outgoing(edges []Edge, p *content.Page, kind EdgeKind) []Edge {
-	var out []Edge
-	for _, e := range edges {
-		if e.From == p && e.Kind == kind {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func sortEdgesBySource(es []Edge) {
-	slices.SortStableFunc(es, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(a.From.Section, b.From.Section), cmp.Compare(a.From.Weight, b.From.Weight),
-			cmp.Compare(content.SortKey(a.From.Title), content.SortKey(b.From.Title)), cmp.Compare(a.From.Path, b.From.Path))
+	slices.SortStableFunc(out, func(a, b Edge) int {
+		return cmp.Or(cmp.Compare(a.From.Section, b.From.Section), content.Compare(a.From, b.From))
 	})
+	return out
 }
 
 // Related returns up to n pages that share the most relations and tags
 // with p, or link to or from it; ties go by title in Dutch order.
-func Related(edges []Edge, pages []*content.Page, p *content.Page, n int) []*content.Page {
-	targets := map[*content.Page]bool{}
-	for _, e := range edges {
-		if e.From == p && e.Kind == KindRelation {
-			targets[e.To] = true
+func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
+	score := map[*content.Page]int{}
+	for _, e := range nb.out[p] {
+		switch e.Kind {
+		case KindRelation:
+			score[e.To] += 2
+			if in := nb.in[e.To]; len(in) <= maxShared {
+				for _, f := range in {
+					if f.Kind == KindRelation && f.From != p {
+						score[f.From] += 2
+					}
+				}
+			}
+		case KindLink:
+			score[e.To]++
 		}
 	}
-	score := map[*content.Page]int{}
-	for _, e := range edges {
-		switch {
-		case e.Kind == KindRelation && e.From != p && targets[e.To]:
+	for _, e := range nb.in[p] {
+		switch e.Kind {
+		case KindRelation:
 			score[e.From] += 2
-		case e.Kind == KindRelation && e.From == p:
-			score[e.To] += 2
-		case e.Kind == KindRelation && e.To == p:
-			score[e.From] += 2
-		case e.Kind == KindLink && e.From == p:
-			score[e.To]++
-		case e.Kind == KindLink && e.To == p:
+		case KindLink:
 			score[e.From]++
 		}
 	}
-	for _, q := range pages {
-		for _, t := range q.Tags {
-			if slices.Contains(p.Tags, t) {
+	for _, t := range p.Tags {
+		if ps := nb.byTag[t]; len(ps) <= maxShared {
+			for _, q := range ps {
 				score[q]++
 			}
 		}
@@ -191,7 +216,7 @@ func Related(edges []Edge, pages []*content.Page, p *content.Page, n int) []*con
 		}
 	}
 	slices.SortFunc(out, func(a, b *content.Page) int {
-		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.Path, b.Path))
+		return cmp.Or(cmp.Compare(score[b], score[a]), content.CompareTitles(a, b))
 	})
 	if len(out) > n {
 		out = out[:n]

@@ -7,7 +7,6 @@ package matrix
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -152,9 +151,7 @@ func headers(pages []*content.Page, levels int) []Header {
 }
 
 func sortPages(ps []*content.Page) {
-	slices.SortFunc(ps, func(a, b *content.Page) int {
-		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(content.SortKey(a.Title), content.SortKey(b.Title)), cmp.Compare(a.Path, b.Path))
-	})
+	slices.SortFunc(ps, content.Compare)
 }
 
 // JSON exports the table with one object per filled cell.
