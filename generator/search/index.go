@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // field is a part of a document that is indexed with its own weight.
@@ -103,17 +105,36 @@ func newIndex(docs []Doc) *index {
 	fields := make([][numFields]fieldTerms, len(docs))
 	var totalLen, nonEmpty [numFields]float64
 	vocab := make(map[string]bool)
-	for i, d := range docs {
-		for f := range numFields {
-			ft := fieldTerms{counts: make(map[string]int)}
-			for _, text := range f.texts(d) {
-				for _, t := range Normalize(text) {
-					ft.counts[t]++
-					ft.length++
-					vocab[t] = true
+	// Tokenise in parallel, each worker with its own stemmer; then add up
+	// in document order.
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := &stemmer{}
+			for i := w; i < len(docs); i += workers {
+				for f := range numFields {
+					ft := fieldTerms{counts: make(map[string]int)}
+					for _, text := range f.texts(docs[i]) {
+						for _, t := range st.normalize(text) {
+							ft.counts[t]++
+							ft.length++
+						}
+					}
+					fields[i][f] = ft
 				}
 			}
-			fields[i][f] = ft
+		}()
+	}
+	wg.Wait()
+	for i := range docs {
+		for f := range numFields {
+			ft := fields[i][f]
+			for t := range ft.counts {
+				vocab[t] = true
+			}
 			if ft.length > 0 {
 				totalLen[f] += float64(ft.length)
 				nonEmpty[f]++

@@ -116,13 +116,37 @@ func stemFolded(word string) string {
 // two characters dropped, the rest stemmed with the Dutch Snowball stemmer
 // ("leerbegeleiders" → "leerbegeleider").
 func Normalize(text string) []string {
+	return (&stemmer{}).normalize(text)
+}
+
+// stemmer is Normalize with a memory: a site repeats its words, and
+// stemming is the costly part of indexing. One stemmer per goroutine.
+type stemmer struct {
+	cache map[string]string
+}
+
+func (s *stemmer) normalize(text string) []string {
 	var terms []string
 	for w := range words(text) {
-		if t, ok := term(w); ok {
+		if t, ok := s.term(w); ok {
 			terms = append(terms, t)
 		}
 	}
 	return terms
+}
+
+func (s *stemmer) term(word string) (string, bool) {
+	if t, ok := s.cache[word]; ok {
+		return t, t != ""
+	}
+	t, ok := term(word)
+	if s.cache == nil {
+		s.cache = map[string]string{}
+	}
+	if len(s.cache) < 1<<20 {
+		s.cache[word] = t
+	}
+	return t, ok
 }
 
 // Stem returns the stem of one word, folded and lower-cased as Normalize
