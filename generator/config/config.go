@@ -162,7 +162,8 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			diags.Errorf(name, pe.Position.Line, pe.Position.Col, "config", "%s", pe.Message)
+			line, col := content.Position(data, pe.Position.Start)
+			diags.Errorf(name, line, col, "config", "%s", pe.Message)
 		} else {
 			diags.Errorf(name, 1, 1, "config", "%v", err)
 		}

@@ -245,7 +245,8 @@ func Parse(name string, src []byte, lim Limits) (*Page, Diagnostics) {
 		line, col := 1, 1
 		msg := err.Error()
 		if errors.As(err, &pe) {
-			line, col = pe.Position.Line, pe.Position.Col
+			// Position.Start is a byte offset; columns are characters.
+			line, col = Position(front, pe.Position.Start)
 			msg = pe.Message
 		}
 		diags.Errorf(name, line+1, col, "front-matter", "invalid TOML front matter: %s", msg)

@@ -16,6 +16,7 @@ func Fold(s string) string {
 		if unicode.Is(unicode.Mn, r) {
 			continue
 		}
+		r = unicode.ToLower(r)
 		switch r {
 		case 'ĳ', 'Ĳ':
 			b.WriteString("ij")
@@ -28,7 +29,7 @@ func Fold(s string) string {
 		case 'œ', 'Œ':
 			b.WriteString("oe")
 		default:
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
