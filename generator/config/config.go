@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -38,6 +40,8 @@ type Config struct {
 	Lines map[string]int `toml:"-"`
 	// Path is the file the config came from, for diagnostics.
 	Path string `toml:"-"`
+	// HeaderLines holds the line of each [[array]] table header, in order.
+	HeaderLines map[string][]int `toml:"-"`
 }
 
 // Markup controls how Markdown is turned into HTML.
@@ -162,10 +166,18 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			line, col := content.Position(data, pe.Position.Start)
+			line, col := pe.Position.Line, 1
+			if pe.Position.Start > 0 {
+				line, col = content.Position(data, pe.Position.Start)
+			}
 			diags.Errorf(name, line, col, "config", "%s", pe.Message)
 		} else {
-			diags.Errorf(name, 1, 1, "config", "%v", err)
+			// Type errors carry their line only in the message.
+			line := 1
+			if m := lineInMessage.FindStringSubmatch(err.Error()); m != nil {
+				line, _ = strconv.Atoi(m[1])
+			}
+			diags.Errorf(name, line, 1, "config", "%v", err)
 		}
 		return nil, diags.Err()
 	}
@@ -173,12 +185,26 @@ func Parse(name string, data []byte) (*Config, error) {
 	for k, l := range content.KeyLines([]byte(data)) {
 		c.Lines[k] = l
 	}
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[[") {
+			name := strings.TrimSpace(strings.Trim(strings.SplitN(t, "#", 2)[0], "[] \t"))
+			if c.HeaderLines == nil {
+				c.HeaderLines = map[string][]int{}
+			}
+			c.HeaderLines[name] = append(c.HeaderLines[name], i+1)
+		}
+	}
 	for _, k := range md.Undecoded() {
 		if len(k) > 0 && k[0] == "params" {
 			continue
 		}
 		key := k.String()
-		diags.Errorf(name, lineOf(data, k), 1, "unknown-key", "unknown key %q in site.toml: remove it or check its spelling (see README, site.toml reference)", key)
+		line, ok := c.Lines[key]
+		if !ok {
+			line = lineOf(data, k)
+		}
+		diags.Errorf(name, line, 1, "unknown-key", "unknown key %q in site.toml: remove it or check its spelling (see README, site.toml reference)", key)
 	}
 	c.validate(&diags)
 	if err := diags.Err(); err != nil {
@@ -186,6 +212,8 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	return c, nil
 }
+
+var lineInMessage = regexp.MustCompile(`line (\d+)`)
 
 // lineOf finds the line of the last part of key k; arrays of tables make
 // the light key scan ambiguous, so it searches for the key text itself.
@@ -212,28 +240,37 @@ func (c *Config) validate(diags *content.Diagnostics) {
 		c.BaseURL += "/"
 	}
 	rels := map[string]bool{}
-	for _, r := range c.Relations {
+	for i, r := range c.Relations {
+		line := c.entryLine("relations", i)
 		if r.Key == "" {
-			diags.Errorf(c.Path, c.Line("relations"), 1, "config", "a [[relations]] entry has no key")
+			diags.Errorf(c.Path, line, 1, "config", "a [[relations]] entry has no key")
 		}
 		if len(r.Targets) == 0 {
-			diags.Errorf(c.Path, lineOf([]byte{}, toml.Key{r.Key}), 1, "config", "relation %q has no targets: name the sections it points to", r.Key)
+			diags.Errorf(c.Path, line, 1, "config", "relation %q has no targets: name the sections it points to", r.Key)
 		}
 		rels[r.Key] = true
 	}
-	for _, m := range c.Matrices {
+	for i, m := range c.Matrices {
 		if !rels[m.Relation] {
-			diags.Errorf(c.Path, c.Line("matrices"), 1, "undeclared-relation", "matrix %q uses relation %q, which no [[relations]] entry declares", m.Slug, m.Relation)
+			diags.Errorf(c.Path, c.entryLine("matrices", i), 1, "undeclared-relation", "matrix %q uses relation %q, which no [[relations]] entry declares", m.Slug, m.Relation)
 		}
 		if m.Slug == "" {
-			diags.Errorf(c.Path, c.Line("matrices"), 1, "config", "a [[matrices]] entry has no slug")
+			diags.Errorf(c.Path, c.entryLine("matrices", i), 1, "config", "a [[matrices]] entry has no slug")
 		}
 	}
-	for _, cmp := range c.Comparisons {
+	for i, cmp := range c.Comparisons {
 		if cmp.Slug == "" || cmp.Section == "" || cmp.Key == "" {
-			diags.Errorf(c.Path, c.Line("comparisons"), 1, "config", "a [[comparisons]] entry needs slug, section and key")
+			diags.Errorf(c.Path, c.entryLine("comparisons", i), 1, "config", "a [[comparisons]] entry needs slug, section and key")
 		}
 	}
+}
+
+// entryLine is the line of the i-th [[name]] header in site.toml.
+func (c *Config) entryLine(name string, i int) int {
+	if i < len(c.HeaderLines[name]) {
+		return c.HeaderLines[name][i]
+	}
+	return c.Line(name)
 }
 
 // Line returns the line of a key in site.toml, or 1.
