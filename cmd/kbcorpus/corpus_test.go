@@ -460,6 +460,7 @@ func TestRun(t *testing.T) {
 		{"too few pages", []string{"-pages", "10", "-out", ours}, 1},
 		{"foreign folder", []string{"-pages", "50", "-out", foreign}, 1},
 		{"new folder", []string{"-pages", "50", "-out", ours}, 0},
+		{"build output", []string{"-pages", "50", "-out", filepath.Join(ours, "public")}, 0},
 		{"own folder again", []string{"-pages", "40", "-out", ours, "-hugo"}, 0},
 	}
 	for _, tt := range tests {
@@ -474,8 +475,32 @@ func TestRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(foreign, "notes.txt")); err != nil {
 		t.Errorf("foreign folder was touched: %v", err)
 	}
-	// The second run into ours replaced the first corpus entirely.
+	// The second run into ours replaced the first corpus, and left alone
+	// what it did not write.
+	if _, err := os.Stat(filepath.Join(ours, "public", "site.toml")); err != nil {
+		t.Errorf("a folder kbcorpus did not write was removed: %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(ours, "site.toml")); err == nil {
 		t.Errorf("site.toml of the first run is still there")
+	}
+}
+
+// BenchmarkGenerate measures planning and rendering in memory, without
+// writing files.
+func BenchmarkGenerate(b *testing.B) {
+	for b.Loop() {
+		pl, err := newPlan(2000, 1, 500)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files, err := pl.generate(context.Background(), formKennisbank, 2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := 0
+		for _, f := range files {
+			size += len(f.data)
+		}
+		b.SetBytes(int64(size))
 	}
 }

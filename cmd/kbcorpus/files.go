@@ -46,9 +46,10 @@ func (pl *plan) generate(ctx context.Context, f form, workers int) ([]file, erro
 	return files, err
 }
 
-// prepareOut makes dir ready to receive a corpus: it creates it, or
-// empties it when an earlier run of kbcorpus made it. It refuses any other
-// folder that is not empty.
+// prepareOut makes dir ready to receive a corpus: it creates it, or, when
+// an earlier run of kbcorpus made it, removes what that run wrote (and
+// nothing else: a build's output folder next to content/ stays). It
+// refuses any other folder that is not empty.
 func prepareOut(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -63,8 +64,8 @@ func prepareOut(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, stampName)); err != nil {
 		return fmt.Errorf("%s: folder is not empty and was not made by kbcorpus; remove it or choose another -out", dir)
 	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+	for _, name := range []string{"content", "layouts", "site.toml", "hugo.toml", stampName} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return err
 		}
 	}

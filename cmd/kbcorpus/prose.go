@@ -171,10 +171,20 @@ func capitalize(s string) string {
 // letter, so Markdown markers such as "##", "-", "|" and "1." do not count.
 func countWords(s string) int {
 	n := 0
-	for _, f := range strings.Fields(s) {
-		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
-			n++
+	letter := false // the current token has a letter
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			if letter {
+				n++
+			}
+			letter = false
+		case !letter && unicode.IsLetter(r):
+			letter = true
 		}
+	}
+	if letter {
+		n++
 	}
 	return n
 }

@@ -50,6 +50,18 @@ func (b block) String() string {
 	return b.text
 }
 
+// words counts the words of the block as countWords does.
+func (b block) words() int {
+	if b.kind != blockParagraph {
+		return countWords(b.text)
+	}
+	n := 0
+	for _, s := range b.sentences {
+		n += countWords(s)
+	}
+	return n
+}
+
 // Word budget of a page body, in words as countWords counts them. The
 // body grows until it reaches target; the last section can add at most
 // about 190 words (heading, two paragraphs of six sentences of at most 15
@@ -186,7 +198,7 @@ func (r *renderer) body(b *strings.Builder, self int) {
 	words := 0
 	add := func(bl block) {
 		blocks = append(blocks, bl)
-		words += countWords(bl.String())
+		words += bl.words()
 	}
 	add(r.paragraph())
 	if r.chance(50) {

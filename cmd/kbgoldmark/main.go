@@ -67,13 +67,14 @@ func newMarkdown() goldmark.Markdown {
 // discards the HTML. Files are read by the workers, so reading is part of
 // the measured work, as it is for a site generator.
 func renderAll(ctx context.Context, fsys fs.FS, workers int) (stats, error) {
+	workers = max(1, workers)
 	paths := make(chan string)
 	results := make(chan stats, workers)
-	errs := make(chan error, workers+1)
+	errs := make(chan error, workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	for range max(1, workers) {
+	for range workers {
 		wg.Go(func() {
 			md := newMarkdown() // goldmark instances are not shared between goroutines
 			var st stats
@@ -105,6 +106,9 @@ func renderAll(ctx context.Context, fsys fs.FS, workers int) (stats, error) {
 		}
 		if d.IsDir() || !strings.HasSuffix(p, ".md") {
 			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		select {
 		case paths <- p:
