@@ -192,6 +192,24 @@ func TestGoldenFilesUsed(t *testing.T) {
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
+	if *update {
+		removeEmptyDirs(filepath.Join("testdata", "golden"))
+	}
+}
+
+// removeEmptyDirs removes the folders under dir that hold no files.
+func removeEmptyDirs(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	empty := true
+	for _, e := range entries {
+		if !e.IsDir() || !removeEmptyDirs(filepath.Join(dir, e.Name())) {
+			empty = false
+		}
+	}
+	return empty && os.Remove(dir) == nil
 }
 
 // inOrder checks that s holds each of subs, in the order given.
