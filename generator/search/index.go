@@ -2,7 +2,6 @@ package search
 
 import (
 	"encoding/json"
-	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -81,12 +80,6 @@ const (
 	minHeadLen     = 4   // "vorm" in "werkvorm"
 )
 
-// fieldTerms holds the terms of one field of one document.
-type fieldTerms struct {
-	counts map[string]int
-	length int
-}
-
 // posting is one document a term occurs in, with its score.
 type posting struct {
 	doc   int
@@ -95,95 +88,263 @@ type posting struct {
 
 // index holds the postings of every term.
 type index struct {
-	terms    []string // sorted
-	postings map[string][]posting
+	terms []string // sorted
+	// The postings of terms[i] are docs[start[i]:start[i+1]], in document
+	// order, with their scores in scores.
+	start  []int32
+	docs   []int32
+	scores []uint16
+}
+
+// docTerms is one document tokenised: per field, its terms with their
+// counts, and its length in terms.
+type docTerms struct {
+	worker int // the tokenizer that numbered the terms
+	// terms holds term number << 32 | count, field after field; field f
+	// is terms[end[f-1]:end[f]]. countTerms renumbers them in term order
+	// and sorts each field.
+	terms  []uint64
+	end    [numFields]int32
+	length [numFields]int32
+}
+
+// tokenizer turns documents into terms; each worker has its own, with its
+// own numbering of terms, renumbered into the index's order afterwards.
+type tokenizer struct {
+	buf     []byte
+	ids     map[string]int32 // folded word → local term number, or -1
+	number  map[string]int32 // term → local term number
+	terms   []string         // local term number → term
+	count   []int32          // per local term, its count in the field at hand
+	touched []int32
+	out     []uint64
+}
+
+func newTokenizer() *tokenizer {
+	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}}
+}
+
+// id returns the local number of a folded word's term, or -1 if it is no
+// term.
+func (tk *tokenizer) id(w []byte) int32 {
+	if id, ok := tk.ids[string(w)]; ok {
+		return id
+	}
+	word := string(w)
+	id := int32(-1)
+	if t, ok := term(word); ok {
+		n, known := tk.number[t]
+		if !known {
+			n = int32(len(tk.terms))
+			tk.number[t] = n
+			tk.terms = append(tk.terms, t)
+			tk.count = append(tk.count, 0)
+		}
+		id = n
+	}
+	if len(tk.ids) < 1<<20 {
+		tk.ids[word] = id
+	}
+	return id
+}
+
+func (tk *tokenizer) doc(d Doc) docTerms {
+	var dt docTerms
+	tk.out = tk.out[:0]
+	for f := range numFields {
+		length := int32(0)
+		for _, text := range f.texts(d) {
+			tk.buf = eachWord(text, tk.buf, func(w []byte) bool {
+				id := tk.id(w)
+				if id < 0 {
+					return true
+				}
+				if tk.count[id] == 0 {
+					tk.touched = append(tk.touched, id)
+				}
+				tk.count[id]++
+				length++
+				return true
+			})
+		}
+		for _, id := range tk.touched {
+			tk.out = append(tk.out, uint64(id)<<32|uint64(tk.count[id]))
+			tk.count[id] = 0
+		}
+		tk.touched = tk.touched[:0]
+		dt.length[f] = length
+		dt.end[f] = int32(len(tk.out))
+	}
+	dt.terms = slices.Clone(tk.out)
+	return dt
+}
+
+// countTerms renumbers a document's terms with global numbers, which are
+// in term order, and sorts each field's terms.
+func (dt *docTerms) countTerms(global []int32) {
+	start := int32(0)
+	for f := range numFields {
+		field := dt.terms[start:dt.end[f]]
+		for i, e := range field {
+			field[i] = uint64(global[e>>32])<<32 | e&(1<<32-1)
+		}
+		slices.Sort(field)
+		start = dt.end[f]
+	}
+}
+
+// parallel runs fn(w, i) for i in [0, n) on workers goroutines; worker w
+// takes every workers-th i from w.
+func parallel(workers, n int, fn func(w, i int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(w, i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // newIndex tokenises the documents and scores every term in every
 // document with BM25F.
 func newIndex(docs []Doc) *index {
-	fields := make([][numFields]fieldTerms, len(docs))
-	var totalLen, nonEmpty [numFields]float64
-	vocab := make(map[string]bool)
-	// Tokenise in parallel, each worker with its own stemmer; then add up
-	// in document order.
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st := &stemmer{}
-			for i := w; i < len(docs); i += workers {
-				for f := range numFields {
-					ft := fieldTerms{counts: make(map[string]int)}
-					for _, text := range f.texts(docs[i]) {
-						for _, t := range st.normalize(text) {
-							ft.counts[t]++
-							ft.length++
-						}
-					}
-					fields[i][f] = ft
-				}
-			}
-		}()
+	// Tokenise in parallel, each worker with its own stemmer and term
+	// numbers.
+	dts := make([]docTerms, len(docs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)))
+	tks := make([]*tokenizer, workers)
+	for w := range tks {
+		tks[w] = newTokenizer()
 	}
-	wg.Wait()
-	for i := range docs {
+	parallel(workers, len(docs), func(w, i int) {
+		dts[i] = tks[w].doc(docs[i])
+		dts[i].worker = w
+	})
+
+	// Number the terms of the whole site in sorted order.
+	vocab := make(map[string]bool)
+	for _, tk := range tks {
+		for _, t := range tk.terms {
+			vocab[t] = true
+		}
+	}
+	terms := make([]string, 0, len(vocab))
+	for t := range vocab {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	number := make(map[string]int32, len(terms))
+	for i, t := range terms {
+		number[t] = int32(i)
+	}
+	globals := make([][]int32, len(tks))
+	for w, tk := range tks {
+		globals[w] = make([]int32, len(tk.terms))
+		for i, t := range tk.terms {
+			globals[w][i] = number[t]
+		}
+	}
+	head := make([]int32, len(terms))
+	for i := range head {
+		head[i] = -1
+	}
+	for t, h := range compoundHeads(vocab) {
+		head[number[t]] = number[h]
+	}
+	parallel(workers, len(docs), func(_, i int) { dts[i].countTerms(globals[dts[i].worker]) })
+
+	var totalLen, nonEmpty [numFields]float64
+	for i := range dts {
 		for f := range numFields {
-			ft := fields[i][f]
-			for t := range ft.counts {
-				vocab[t] = true
-			}
-			if ft.length > 0 {
-				totalLen[f] += float64(ft.length)
+			if l := dts[i].length[f]; l > 0 {
+				totalLen[f] += float64(l)
 				nonEmpty[f]++
 			}
 		}
 	}
-	heads := compoundHeads(vocab)
 
 	// Weighted term frequencies per document (BM25F), then document
 	// frequencies.
-	tfs := make([]map[string]float64, len(docs))
-	df := make(map[string]int)
-	for i := range docs {
-		tf := make(map[string]float64)
+	type weight struct {
+		term int32
+		w    float64
+	}
+	tfs := make([][]weight, len(docs))
+	acc := make([][]float64, workers)
+	seen := make([][]int32, workers)
+	for w := range workers {
+		acc[w] = make([]float64, len(terms))
+		seen[w] = make([]int32, len(terms))
+	}
+	parallel(workers, len(docs), func(w, i int) {
+		acc, seen := acc[w], seen[w]
+		mark := int32(i + 1)
+		var tf []weight
+		add := func(t int32, w float64) {
+			if seen[t] != mark {
+				seen[t] = mark
+				acc[t] = 0
+				tf = append(tf, weight{term: t})
+			}
+			acc[t] += w
+		}
+		dt := &dts[i]
+		start := int32(0)
 		for f := range numFields {
-			ft := fields[i][f]
-			if ft.length == 0 {
+			field := dt.terms[start:dt.end[f]]
+			start = dt.end[f]
+			if dt.length[f] == 0 {
 				continue
 			}
 			avg := totalLen[f] / nonEmpty[f]
 			b := f.lengthNorm()
-			norm := float64(1-b) + float64(b*float64(ft.length)/avg)
-			// Sorted, so that sums of floats come out the same every build.
-			for _, t := range slices.Sorted(maps.Keys(ft.counts)) {
-				w := float64(f.weight()*float64(ft.counts[t])) / norm
-				tf[t] += w
-				if h, ok := heads[t]; ok {
-					tf[h] += float64(w * compoundWeight)
+			norm := float64(1-b) + float64(b*float64(dt.length[f])/avg)
+			// In term order, so that sums of floats come out the same
+			// every build.
+			for _, e := range field {
+				t, count := int32(e>>32), e&(1<<32-1)
+				w := float64(f.weight()*float64(count)) / norm
+				add(t, w)
+				if h := head[t]; h >= 0 {
+					add(h, float64(w*compoundWeight))
 				}
 			}
 		}
-		for t := range tf {
-			df[t]++
+		for k := range tf {
+			tf[k].w = acc[tf[k].term]
 		}
-		tfs[i] = tf
-	}
+		tfs[i] = slices.Clip(tf)
+		dts[i] = docTerms{}
+	})
 
-	ix := &index{postings: make(map[string][]posting, len(df))}
-	for t := range df {
-		ix.terms = append(ix.terms, t)
-	}
-	slices.Sort(ix.terms)
-	n := float64(len(docs))
-	for i, tf := range tfs {
-		for t, w := range tf {
-			idf := math.Log(1 + float64(n-float64(df[t])+0.5)/float64(float64(df[t])+0.5))
-			s := float64(idf*w*(bm25K1+1)) / float64(w+bm25K1)
-			ix.postings[t] = append(ix.postings[t], posting{doc: i, score: roundScore(s)})
+	df := make([]int32, len(terms))
+	for _, tf := range tfs {
+		for _, e := range tf {
+			df[e.term]++
 		}
+	}
+	ix := &index{terms: terms, start: make([]int32, len(terms)+1)}
+	idf := make([]float64, len(terms))
+	n := float64(len(docs))
+	for t, d := range df {
+		ix.start[t+1] = ix.start[t] + d
+		idf[t] = math.Log(1 + float64(n-float64(d)+0.5)/float64(float64(d)+0.5))
+	}
+	ix.docs = make([]int32, ix.start[len(terms)])
+	ix.scores = make([]uint16, ix.start[len(terms)])
+	next := slices.Clone(ix.start[:len(terms)])
+	for i, tf := range tfs {
+		for _, e := range tf {
+			s := float64(idf[e.term]*e.w*(bm25K1+1)) / float64(e.w+bm25K1)
+			ix.docs[next[e.term]] = int32(i)
+			ix.scores[next[e.term]] = uint16(roundScore(s))
+			next[e.term]++
+		}
+		tfs[i] = nil
 	}
 	return ix
 }
@@ -243,7 +404,7 @@ func (ix *index) termShards() []termShard {
 		shards = append(shards, termShard{first: first, json: data})
 		keys, lists = keys[:0], lists[:0]
 	}
-	for _, t := range ix.terms {
+	for i, t := range ix.terms {
 		if len(keys) > 0 && len(keys)+len(lists) >= termShardBytes {
 			flush()
 			first = t
@@ -253,7 +414,8 @@ func (ix *index) termShards() []termShard {
 			lists = append(lists, ',')
 		}
 		keys = appendString(keys, t)
-		lists = appendPostings(lists, ix.postings[t])
+		from, to := ix.start[i], ix.start[i+1]
+		lists = appendPostingList(lists, ix.docs[from:to], ix.scores[from:to])
 	}
 	flush()
 	return shards
@@ -272,12 +434,22 @@ const maxScore = 64*64 - 1
 // saying that another follows), then the score in two digits. That is
 // about three and a half bytes a posting, half of a JSON array of numbers.
 func appendPostings(b []byte, ps []posting) []byte {
+	docs := make([]int32, len(ps))
+	scores := make([]uint16, len(ps))
+	for i, p := range ps {
+		docs[i], scores[i] = int32(p.doc), uint16(p.score)
+	}
+	return appendPostingList(b, docs, scores)
+}
+
+// appendPostingList is appendPostings for postings held as two lists.
+func appendPostingList(b []byte, docs []int32, scores []uint16) []byte {
 	b = append(b, '"')
 	prev := 0
-	for _, p := range ps {
-		b = appendVarint(b, p.doc-prev)
-		b = append(b, digits[p.score/64], digits[p.score%64])
-		prev = p.doc
+	for i, d := range docs {
+		b = appendVarint(b, int(d)-prev)
+		b = append(b, digits[scores[i]/64], digits[scores[i]%64])
+		prev = int(d)
 	}
 	return append(b, '"')
 }

@@ -48,43 +48,59 @@ func foldRune(r rune) (string, bool) {
 // same in Go (bytes) and JavaScript (UTF-16 code units).
 func words(text string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		var b strings.Builder
-		for _, r := range text {
+		more := true
+		eachWord(text, nil, func(w []byte) bool {
+			more = yield(string(w))
+			return more
+		})
+	}
+}
+
+// eachWord calls fn with each word of text as words defines them, built in
+// buf (which it returns for reuse); fn must not keep the slice. It stops
+// when fn returns false.
+func eachWord(text string, buf []byte, fn func(w []byte) bool) []byte {
+	b := buf[:0]
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
 			switch {
-			case r < utf8.RuneSelf:
-				switch {
-				case 'A' <= r && r <= 'Z':
-					b.WriteByte(byte(r - 'A' + 'a'))
-					continue
-				case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-					b.WriteByte(byte(r))
-					continue
-				}
-			case r > 0xFFFF:
-			default:
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c-'A'+'a')
+				continue
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				b = append(b, c)
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if r <= 0xFFFF {
 				if s, ok := foldRune(r); ok {
-					b.WriteString(s)
+					b = append(b, s...)
 					continue
 				}
 				if unicode.Is(unicode.Mn, r) {
 					continue
 				}
 				if unicode.IsLetter(r) || unicode.IsNumber(r) {
-					b.WriteRune(unicode.ToLower(r))
+					b = utf8.AppendRune(b, unicode.ToLower(r))
 					continue
 				}
 			}
-			if b.Len() > 0 {
-				if !yield(b.String()) {
-					return
-				}
-				b.Reset()
-			}
 		}
-		if b.Len() > 0 {
-			yield(b.String())
+		if len(b) > 0 {
+			if !fn(b) {
+				return b
+			}
+			b = b[:0]
 		}
 	}
+	if len(b) > 0 {
+		fn(b)
+	}
+	return b
 }
 
 // term turns a folded word into an index term: ok is false for stop words
@@ -123,28 +139,33 @@ func Normalize(text string) []string {
 // stemming is the costly part of indexing. One stemmer per goroutine.
 type stemmer struct {
 	cache map[string]string
+	buf   []byte
 }
 
 func (s *stemmer) normalize(text string) []string {
 	var terms []string
-	for w := range words(text) {
+	s.buf = eachWord(text, s.buf, func(w []byte) bool {
 		if t, ok := s.term(w); ok {
 			terms = append(terms, t)
 		}
-	}
+		return true
+	})
 	return terms
 }
 
-func (s *stemmer) term(word string) (string, bool) {
-	if t, ok := s.cache[word]; ok {
+// term returns the term of a folded word; looking up a known word does
+// not allocate.
+func (s *stemmer) term(word []byte) (string, bool) {
+	if t, ok := s.cache[string(word)]; ok {
 		return t, t != ""
 	}
-	t, ok := term(word)
+	w := string(word)
+	t, ok := term(w)
 	if s.cache == nil {
 		s.cache = map[string]string{}
 	}
 	if len(s.cache) < 1<<20 {
-		s.cache[word] = t
+		s.cache[w] = t
 	}
 	return t, ok
 }

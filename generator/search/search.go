@@ -54,6 +54,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -150,8 +151,11 @@ func docShard(docs []Doc) ([]byte, error) {
 // then the body, cut at a word boundary after snippetRunes characters. A
 // summary that merely repeats the start of the body is left out.
 func snippetText(d Doc) string {
-	summary, body := oneLine(d.Summary), oneLine(d.Body)
+	summary := oneLine(d.Summary)
 	lead := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(summary, "…"), "..."), " ")
+	// Only the start of the body can reach the snippet: enough to compare
+	// with the lead and to tell whether the text runs past snippetRunes.
+	body := oneLinePrefix(d.Body, len(lead), snippetRunes+1)
 	text := body
 	if lead == "" || !strings.HasPrefix(body, lead) {
 		text = strings.TrimSpace(summary + " " + body)
@@ -176,6 +180,37 @@ func snippetText(d Doc) string {
 // oneLine collapses runs of white space into single spaces.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// oneLinePrefix is the start of oneLine(s): whole words, at least
+// minBytes bytes and minRunes characters of it, or all of it.
+func oneLinePrefix(s string, minBytes, minRunes int) string {
+	b := make([]byte, 0, min(len(s), 2048))
+	runes := 0
+	inWord := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			if inWord && len(b) >= minBytes && runes >= minRunes {
+				return string(b)
+			}
+			inWord = false
+			i += size
+			continue
+		}
+		if !inWord && len(b) > 0 {
+			b = append(b, ' ')
+			runes++
+		}
+		inWord = true
+		b = append(b, s[i:i+size]...)
+		runes++
+		i += size
+	}
+	return string(b)
 }
 
 // meta is the content of search/meta.js.
