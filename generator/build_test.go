@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -260,8 +261,8 @@ func TestDutchSortOrder(t *testing.T) {
 	main, _ := mainElement(site.Files["woorden/index.html"])
 	inOrder(t, "woorden/index.html", main, ">aap<", ">appel<", ">Appel<", ">Één<", ">Ezel<", ">Icoon<", ">IJsselmeer<", ">ijver<", ">Zebra<")
 	az, _ := mainElement(site.Files["a-z/index.html"])
-	inOrder(t, "a-z/index.html", az, `id="letter-A"`, ">aap<", ">appel<", ">Appel<", `id="letter-E"`, ">Één<", ">Ezel<",
-		`id="letter-I"`, ">Icoon<", `id="letter-IJ"`, ">IJsselmeer<", ">ijver<", `id="letter-Z"`, ">Zebra<")
+	inOrder(t, "a-z/index.html", az, `id="kb_letter_A"`, ">aap<", ">appel<", ">Appel<", `id="kb_letter_E"`, ">Één<", ">Ezel<",
+		`id="kb_letter_I"`, ">Icoon<", ">IJsselmeer<", ">ijver<", `id="kb_letter_Z"`, ">Zebra<")
 	tags, _ := mainElement(site.Files["tags/index.html"])
 	inOrder(t, "tags/index.html", tags, ">ambacht (1)<", ">Één (1)<", ">Zorg (2)<")
 	contains(t, site, "tags/index.html", `href="een/index.html"`)
@@ -369,7 +370,6 @@ func TestDrafts(t *testing.T) {
 		site := f.build(t, Options{Drafts: true})
 		contains(t, site, "notities/concept/index.html", "Halfbakken idee")
 		contains(t, site, "notities/index.html", `href="../notities/concept/index.html"`)
-		contains(t, site, "sitemap.xml", "notities/concept/")
 		contains(t, site, "feed.xml", "Halfbakken idee")
 		contains(t, site, "tags/geheim/index.html", "Halfbakken idee")
 	})
@@ -403,9 +403,9 @@ func TestFilesBesideArticles(t *testing.T) {
 
 func TestLayoutOverride(t *testing.T) {
 	site := loadFixture(t, "layout-override").build(t, Options{})
-	contains(t, site, "pagina/index.html", `<main id="inhoud" class="eigen"`, "Eigen sjabloon voor artikelen.", "Inhoud van de pagina.", "Eigen voettekst van Eigen")
+	contains(t, site, "pagina/index.html", `<main id="kb_inhoud" class="eigen"`, "Eigen sjabloon voor artikelen.", "Inhoud van de pagina.", "Eigen voettekst van Eigen")
 	// The theme's home.html stays, with the site's footer partial.
-	contains(t, site, "index.html", `<main id="inhoud" class="wrap home"`, "Eigen voettekst van Eigen")
+	contains(t, site, "index.html", `<main id="kb_inhoud" class="wrap home"`, "Eigen voettekst van Eigen")
 	lacks(t, site, "index.html", `<footer class="site-footer">`)
 	// A site i18n file replaces single strings; the others stay.
 	contains(t, site, "index.html", `>Direct naar de tekst</a>`, `>In deze sectie</h2>`)
@@ -414,5 +414,58 @@ func TestLayoutOverride(t *testing.T) {
 	}
 	if _, ok := site.Files["css/search.css"]; !ok {
 		t.Errorf("css/search.css: got no file, want the theme's")
+	}
+}
+
+// TestTagsIndexListsEachTagOnce: tags/index.html lists every tag once,
+// with its number of pages.
+func TestTagsIndexListsEachTagOnce(t *testing.T) {
+	site := loadFixture(t, "dutch-sort").build(t, Options{})
+	main, _ := mainElement(site.Files["tags/index.html"])
+	for _, tag := range []string{"ambacht", "een", "zorg"} {
+		if n := bytes.Count(main, []byte(tag+`/index.html"`)); n != 1 {
+			t.Errorf("tags/index.html: got %d links to tag %s, want 1 in:\n%s", n, tag, main)
+		}
+	}
+}
+
+// TestAZLettersOnce: in the A-Z index every letter heads one group, also
+// when IJ words sort between I words ("Icoon", "IJsselmeer", "Ik").
+func TestAZLettersOnce(t *testing.T) {
+	f := loadFixture(t, "dutch-sort")
+	f.archive.Files = append(f.archive.Files, txtar.File{Name: "content/woorden/ik.md", Data: []byte("+++\ntitle = \"Ik\"\n+++\n")})
+	site := f.build(t, Options{})
+	pages, _ := parsePages(site.Files)
+	if p := pages["a-z/index.html"]; p == nil || len(p.dupIDs) > 0 {
+		main, _ := mainElement(site.Files["a-z/index.html"])
+		t.Errorf("a-z/index.html: got repeated letter groups %v, want each letter once:\n%s", p.dupIDs, main)
+	}
+}
+
+// TestHeadingIDsAvoidThemeIDs: a heading whose slug is an ID the theme
+// uses ("Inhoud" → the skip link's target main#inhoud) gets another ID,
+// so the page has no duplicate IDs and links to the heading work.
+func TestHeadingIDsAvoidThemeIDs(t *testing.T) {
+	f := loadFixture(t, "heading-ids")
+	f.archive.Files = append(f.archive.Files, txtar.File{Name: "content/inhoud.md", Data: []byte("+++\ntitle = \"Inhoud\"\n+++\n## Inhoud\n\nTekst.\n\n## Verder\n\nNaar [[#Inhoud]].\n")})
+	site := f.build(t, Options{})
+	for _, problem := range checkLinks(site.Files) {
+		t.Error(problem)
+	}
+}
+
+// TestSitemapWithoutBaseURL: sitemap locations must be absolute URLs
+// (sitemaps.org); without base_url there are none to give, so no
+// location may be empty or relative.
+func TestSitemapWithoutBaseURL(t *testing.T) {
+	site := loadFixture(t, "drafts").build(t, Options{})
+	sm, ok := site.Files["sitemap.xml"]
+	if !ok {
+		return
+	}
+	for _, loc := range regexp.MustCompile(`<loc>([^<]*)</loc>`).FindAllSubmatch(sm, -1) {
+		if !bytes.HasPrefix(loc[1], []byte("http://")) && !bytes.HasPrefix(loc[1], []byte("https://")) {
+			t.Errorf("sitemap.xml: got <loc>%s</loc>, want absolute URLs only (or no sitemap without base_url)", loc[1])
+		}
 	}
 }

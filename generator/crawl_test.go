@@ -249,7 +249,7 @@ func clicksFromHome(files map[string][]byte, pages map[string]*htmlPage) map[str
 // TestCheckLinks shows that the link checker finds each kind of problem.
 func TestCheckLinks(t *testing.T) {
 	page := func(body string) []byte {
-		return []byte(`<!DOCTYPE html><html><head><link rel="stylesheet" href="../css/x.css"></head><body><main id="inhoud">` + body + `</main></body></html>`)
+		return []byte(`<!DOCTYPE html><html><head><link rel="stylesheet" href="../css/x.css"></head><body><main id="kb_inhoud">` + body + `</main></body></html>`)
 	}
 	files := map[string][]byte{
 		"index.html": []byte(`<a href="a/index.html">a</a><a href="https://example.org/">ext</a><a href="mailto:x@example.org">m</a>`),
@@ -348,6 +348,52 @@ func TestExampleSiteNoTemplateProblems(t *testing.T) {
 		for _, loc := range templateProblems.FindAllIndex(b, 5) {
 			start, end := max(0, loc[0]-60), min(len(b), loc[1]+60)
 			t.Errorf("%s: got %q in %q, want no template problems", name, b[loc[0]:loc[1]], b[start:end])
+		}
+	}
+}
+
+// entity matches an HTML character reference.
+var entity = regexp.MustCompile(`&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)
+
+// TestExampleSiteTextNotDoubleEscaped: no text a reader sees, nor any
+// attribute, shows an HTML entity as characters ("dilemma&rsquo;s"), which
+// happens when escaped HTML is escaped again.
+func TestExampleSiteTextNotDoubleEscaped(t *testing.T) {
+	site := exampleSite(t)
+	var names []string
+	for name := range site.Files {
+		if strings.HasSuffix(name, ".html") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		doc, err := html.Parse(bytes.NewReader(site.Files[name]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found []string
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.TextNode && entity.MatchString(n.Data) && (n.Parent == nil || (n.Parent.DataAtom != atom.Code && n.Parent.DataAtom != atom.Pre)) {
+				found = append(found, n.Data)
+			}
+			for _, a := range n.Attr {
+				if entity.MatchString(a.Val) {
+					found = append(found, a.Key+"="+a.Val)
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		for i, f := range found {
+			if i == 3 {
+				t.Errorf("%s: … and %d more", name, len(found)-3)
+				break
+			}
+			t.Errorf("%s: got an entity shown as text in %q, want the character", name, f)
 		}
 	}
 }

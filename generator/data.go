@@ -56,7 +56,11 @@ type RelationGroup struct {
 	Key     string
 	Label   string
 	Leveled bool
+	// Inverse is true for the pages that name this one.
+	Inverse bool
 	Groups  []LevelGroup
+	// Matrices are the matrix pages this list is a slice of.
+	Matrices []Link
 }
 
 // Backlink is a page that links here, with the sentence around the link.
@@ -102,35 +106,19 @@ type PageData struct {
 	Tags        []Link
 	Authors     []Link
 
-	Relations   []RelationGroup // what this page names in its front matter
-	Inverse     []RelationGroup // who names this page
-	Backlinks   []BacklinkGroup
-	Related     []Link
-	Question    *Link    // for an answer: the question it answers
-	Answers     []Answer // for a question: its thread
-	Works       []Link   // for an author: what they wrote
-	MatrixSlice *MatrixSlice
+	Relations []RelationGroup // what this page names in its front matter
+	Inverse   []RelationGroup // who names this page
+	Backlinks []BacklinkGroup
+	Related   []Link
+	Question  *Link    // for an answer: the question it answers
+	Answers   []Answer // for a question: its thread
+	Works     []Link   // for an author: what they wrote
 
 	Matrix     *matrix.Table
 	Comparison *matrix.Comparison
 	Exports    []Link
 	Letters    []LetterGroup // the A–Z index
 	Alias      *Link         // for an alias redirect: the target
-}
-
-// MatrixSlice is one page's row or column of a matrix.
-type MatrixSlice struct {
-	Title  string
-	Matrix Link
-	Levels []string
-	Items  []SliceItem
-}
-
-// SliceItem is one filled cell of a matrix slice.
-type SliceItem struct {
-	Link
-	Level string
-	Rank  int
 }
 
 // LetterGroup is one letter of the A–Z index.

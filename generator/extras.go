@@ -100,8 +100,12 @@ func atomDate(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// sitemap lists every page.
+// sitemap lists every page. Sitemaps need absolute URLs, so a site
+// without base_url gets none.
 func (o *output) sitemap() []byte {
+	if o.cfg.BaseURL == "" {
+		return nil
+	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")

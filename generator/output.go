@@ -47,7 +47,6 @@ type output struct {
 	nb          *link.Neighbours
 	urls        map[string]*content.Page
 	sections    map[string]string // section folder → title
-	slices      map[*content.Page]*MatrixSlice
 }
 
 func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*content.Page]*renderedPage, opts Options) *output {
@@ -96,7 +95,8 @@ func (o *output) derive() {
 		}
 	}
 	if len(o.tags) > 0 {
-		add(generated(kindTags, "tags/", o.th.T("tags")))
+		tp := add(generated(kindTags, "tags/", o.th.T("tags")))
+		tp.Summary = o.th.T("tags_intro")
 		for s, name := range o.tagNames {
 			add(generated(kindTag, "tags/"+s+"/", name))
 		}
@@ -141,7 +141,8 @@ func (o *output) derive() {
 		p.Summary = c.Intro
 		o.comps[p] = t
 	}
-	add(generated(kindAZ, "a-z/", o.th.T("az_title")))
+	az := add(generated(kindAZ, "a-z/", o.th.T("az_title")))
+	az.Summary = o.th.T("az_intro")
 	nf := generated(kind404, "404/", o.th.T("not_found_title"))
 	o.pages = append(o.pages, nf)
 
@@ -163,7 +164,6 @@ func (o *output) derive() {
 		}
 	}
 	o.nb = link.NewNeighbours(o.site.Edges, o.site.Pages)
-	o.slices = o.matrixSlices()
 }
 
 func sortPages(ps []*content.Page) {
@@ -231,7 +231,9 @@ func (o *output) renderAll(ctx context.Context) error {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	o.site.Files["feed.xml"] = o.feed()
-	o.site.Files["sitemap.xml"] = o.sitemap()
+	if b := o.sitemap(); b != nil {
+		o.site.Files["sitemap.xml"] = b
+	}
 	o.site.Files["robots.txt"] = o.robots()
 	o.site.Files["graph.json"] = o.graph()
 	if err := o.searchIndex(); err != nil {
@@ -446,6 +448,8 @@ func (o *output) pageData(p *content.Page) *PageData {
 	}
 	switch p.Kind {
 	case kindTags:
+		// The tag pages are this page's children; list them with counts.
+		d.Children = nil
 		names := make([]string, 0, len(o.tags))
 		for s := range o.tags {
 			names = append(names, s)
@@ -480,7 +484,6 @@ func (o *output) pageData(p *content.Page) *PageData {
 			d.Works = append(d.Works, o.link(p, w))
 		}
 	}
-	d.MatrixSlice = o.slices[p]
 	return d
 }
 
@@ -551,12 +554,38 @@ func (o *output) relations(p *content.Page, d *PageData) {
 			}
 		}
 		if g := o.relationGroup(p, rel, out, false); g != nil {
+			g.Matrices = o.matricesOf(p, rel.Key, false)
 			d.Relations = append(d.Relations, *g)
 		}
 		if g := o.relationGroup(p, rel, in, true); g != nil {
+			g.Matrices = o.matricesOf(p, rel.Key, true)
 			d.Inverse = append(d.Inverse, *g)
 		}
 	}
+}
+
+// matricesOf links the matrices that show p's side of a relation: its
+// row (as a source) or its column (as a target), in config order. The
+// page's leveled relation list is its slice of those matrices.
+func (o *output) matricesOf(p *content.Page, relation string, asTarget bool) []Link {
+	var out []Link
+	for _, mp := range o.matrixPages {
+		t := o.matrices[mp]
+		if t.Relation != relation {
+			continue
+		}
+		sources := t.Rows
+		if t.RowsAreTargets {
+			sources = t.Cols
+		}
+		for _, h := range sources {
+			if asTarget || h.Page == p {
+				out = append(out, o.link(p, mp))
+				break
+			}
+		}
+	}
+	return out
 }
 
 func (o *output) relationGroup(p *content.Page, rel config.Relation, edges []link.Edge, inverse bool) *RelationGroup {
@@ -570,7 +599,7 @@ func (o *output) relationGroup(p *content.Page, rel config.Relation, edges []lin
 	if label == "" {
 		label = rel.Key
 	}
-	g := &RelationGroup{Key: rel.Key, Label: label, Leveled: len(rel.Levels) > 0}
+	g := &RelationGroup{Key: rel.Key, Label: label, Leveled: len(rel.Levels) > 0, Inverse: inverse}
 	levels := rel.Levels
 	if len(levels) == 0 {
 		levels = []string{""}
@@ -641,39 +670,6 @@ func (o *output) thread(p *content.Page, d *PageData) {
 	}
 }
 
-// matrixSlices gives every page in a matrix its own row or column, from
-// the first matrix (in config order) it appears in.
-func (o *output) matrixSlices() map[*content.Page]*MatrixSlice {
-	out := map[*content.Page]*MatrixSlice{}
-	add := func(t *matrix.Table, p *content.Page, h matrix.Header, c matrix.Cell) {
-		if c.Level == "" {
-			return
-		}
-		s := out[p]
-		if s == nil {
-			s = &MatrixSlice{Title: t.Title, Matrix: Link{Title: t.Title, URL: p.Root() + t.Slug + "/index.html"}, Levels: t.Levels}
-			out[p] = s
-		}
-		if s.Title != t.Title {
-			return
-		}
-		s.Items = append(s.Items, SliceItem{Link: o.link(p, h.Page), Level: c.Level, Rank: c.Rank})
-	}
-	for _, mp := range o.matrixPages {
-		t := o.matrices[mp]
-		for i, r := range t.Rows {
-			for j, c := range t.Cells[i] {
-				add(t, r.Page, t.Cols[j], c)
-				add(t, t.Cols[j].Page, r, c)
-			}
-		}
-	}
-	for _, s := range out {
-		slices.SortStableFunc(s.Items, func(a, b SliceItem) int { return cmp.Compare(a.Rank, b.Rank) })
-	}
-	return out
-}
-
 func (o *output) letters(p *content.Page) []LetterGroup {
 	var ps []*content.Page
 	for _, q := range o.site.Pages {
@@ -687,11 +683,9 @@ func (o *output) letters(p *content.Page) []LetterGroup {
 		key := q.TitleKey
 		letter := "#"
 		for _, r := range key {
+			// "IJ" files under I, as in Dutch dictionaries.
 			if unicode.IsLetter(r) {
 				letter = strings.ToUpper(string(r))
-				if strings.HasPrefix(key, "ij") {
-					letter = "IJ"
-				}
 			}
 			break
 		}

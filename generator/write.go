@@ -99,9 +99,16 @@ func localPath(name string) bool {
 // folder, the file system root, or a folder with files not written by
 // kennisbank.
 func checkOutputDir(dir string, opts WriteOptions) error {
+	// Compare real locations: a symbolic link must not let the output
+	// folder stand for the site or the home folder.
+	dir = realPath(dir)
 	home, _ := os.UserHomeDir()
+	if home != "" {
+		home = realPath(home)
+	}
 	src, _ := filepath.Abs(opts.Source)
-	contentDir := filepath.Join(src, opts.ContentDir)
+	src = realPath(src)
+	contentDir := realPath(filepath.Join(src, opts.ContentDir))
 	switch {
 	case dir == filepath.Dir(dir):
 		return fmt.Errorf("refusing output folder %s: it is the root of the file system", dir)
@@ -145,6 +152,20 @@ func checkOutputDir(dir string, opts WriteOptions) error {
 		return fmt.Errorf("refusing output folder %s: %s was not written by kennisbank; move it to static/ so every build copies it, or pass --force to replace the folder", dir, foreign)
 	}
 	return nil
+}
+
+// realPath resolves symbolic links in p, or in the longest part of it that
+// exists, so paths can be compared by where they really are.
+func realPath(p string) string {
+	p = filepath.Clean(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	parent := filepath.Dir(p)
+	if parent == p {
+		return p
+	}
+	return filepath.Join(realPath(parent), filepath.Base(p))
 }
 
 // within reports whether child is strictly inside parent.

@@ -61,18 +61,18 @@ func TestExampleSite(t *testing.T) {
 					t.Fatal(err)
 				}
 				focused := Eval[string](t, p, `(e => e.tagName + "." + e.className + " " + e.getAttribute("href"))(document.activeElement)`)
-				if want := "A.skip-link #inhoud"; focused != want {
+				if want := "A.skip-link #kb_inhoud"; focused != want {
 					t.Errorf("focus after the first Tab: got %q, want the skip link %q", focused, want)
 				}
 				if !Eval[bool](t, p, `(r => r.width > 1 && r.height > 1 && r.top >= 0 && r.left >= 0 && r.right <= innerWidth)(document.activeElement.getBoundingClientRect())`) {
 					t.Errorf("focused skip link: got it outside the window or hidden, want it visible")
 				}
-				// Following it moves focus to main#inhoud.
+				// Following it moves focus to main#kb_inhoud.
 				if err := p.Do(chromedp.KeyEvent(kb.Enter)); err != nil {
 					t.Fatal(err)
 				}
-				if got := Eval[string](t, p, `document.activeElement.tagName + "#" + document.activeElement.id + " " + location.hash`); got != "MAIN#inhoud #inhoud" {
-					t.Errorf("focus after following the skip link: got %q, want \"MAIN#inhoud #inhoud\"", got)
+				if got := Eval[string](t, p, `document.activeElement.tagName + "#" + document.activeElement.id + " " + location.hash`); got != "MAIN#kb_inhoud #kb_inhoud" {
+					t.Errorf("focus after following the skip link: got %q, want \"MAIN#kb_inhoud #kb_inhoud\"", got)
 				}
 
 				// The main navigation leads to the section.

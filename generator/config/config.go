@@ -148,13 +148,14 @@ func Default() *Config {
 // true).
 func (m Markup) TypographerOn() bool { return m.Typographer == nil || *m.Typographer }
 
-// Load reads site.toml at path.
+// Load reads site.toml at path. Diagnostics name the file relative to the
+// site folder it lies in, as they name content files.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading site config: %w", err)
 	}
-	return Parse(filepath.ToSlash(path), data)
+	return Parse(filepath.Base(path), data)
 }
 
 // Parse reads site.toml from data; name is used in diagnostics.

@@ -53,6 +53,8 @@ func NewIndex(pages []*content.Page) *Index {
 	ix := &Index{pages: pages, byKey: map[string][]*content.Page{}, byPath: map[string]*content.Page{}}
 	for _, p := range pages {
 		if p.Kind == content.KindHome {
+			// The home page has no path to link by, but its title works.
+			ix.add(p.Title, p)
 			continue
 		}
 		pathKey := strings.TrimSuffix(p.URL, "/")

@@ -411,11 +411,9 @@ func inlineText(n ast.Node, src []byte) string {
 }
 
 // stringText is the text of a String node; the typographer stores its
-// quotes as HTML entities ("&rsquo;"), which plain text must not show.
+// quotes as HTML entities ("&rsquo;", marked as code so the renderer
+// writes them raw), which plain text must not show.
 func stringText(s *ast.String) string {
-	if s.IsCode() || s.IsRaw() {
-		return string(s.Value)
-	}
 	return html.UnescapeString(string(s.Value))
 }
 
@@ -423,7 +421,7 @@ func stringText(s *ast.String) string {
 func sentenceAt(s string, at int) string {
 	start := 0
 	for i := at - 1; i > 0; i-- {
-		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!' || s[i-1] == ':') && s[i] == ' ' {
+		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!') && s[i] == ' ' {
 			start = i + 1
 			break
 		}

@@ -58,9 +58,10 @@ type Table struct {
 }
 
 // Anchor is the ID on a source page where the relation to target is
-// explained; matrix cells link to it.
+// explained; matrix cells link to it. The underscore keeps it apart from
+// heading IDs, which never contain one.
 func Anchor(relation string, target *content.Page) string {
-	return relation + "-" + target.Slug
+	return relation + "_" + target.Slug
 }
 
 // Build makes the matrix m from the relation edges.

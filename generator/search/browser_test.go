@@ -165,7 +165,7 @@ func testUI(t *testing.T, ctx context.Context, page string, width int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, `document.activeElement.id`); got != "kb-search-input" {
+	if got := eval[string](t, ctx, `document.activeElement.id`); got != "kb_search_input" {
 		t.Fatalf("after /: focus on %q, want the search field", got)
 	}
 	if got := eval[string](t, ctx, `document.activeElement.value`); got != "" {
@@ -173,21 +173,21 @@ func testUI(t *testing.T, ctx context.Context, page string, width int64) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.KeyEvent("contracteren"),
-		chromedp.WaitVisible(chromedp.CSS("#kb-search-results-0")),
+		chromedp.WaitVisible(chromedp.CSS("#kb_search_results-0")),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, `document.querySelector("#kb-search-results-0 .kb-search__title").textContent`); got != "Psychologisch contracteren" {
+	if got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title").textContent`); got != "Psychologisch contracteren" {
 		t.Errorf("top result %q, want Psychologisch contracteren", got)
 	}
-	if got := eval[string](t, ctx, `document.querySelector("#kb-search-results-0 .kb-search__title mark").textContent`); got != "contracteren" {
+	if got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title mark").textContent`); got != "contracteren" {
 		t.Errorf("highlighted %q in the top title, want contracteren", got)
 	}
 	if got := eval[string](t, ctx, `document.querySelector(".kb-search__status").textContent`); !strings.HasSuffix(got, " resultaten") || strings.HasPrefix(got, "0") {
 		t.Errorf("status %q, want a count of resultaten", got)
 	}
-	if got := eval[string](t, ctx, `document.getElementById("kb-search-input").getAttribute("aria-expanded")`); got != "true" {
+	if got := eval[string](t, ctx, `document.getElementById("kb_search_input").getAttribute("aria-expanded")`); got != "true" {
 		t.Errorf("aria-expanded = %q with results shown, want true", got)
 	}
 	panel := eval[map[string]float64](t, ctx, `(() => {
@@ -200,12 +200,12 @@ func testUI(t *testing.T, ctx context.Context, page string, width int64) {
 	// Filter on the type "rol", then choose the first result with the keyboard.
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`.kb-search__filter[data-type="rol"]`)),
-		chromedp.Poll[chromedp.Void](`document.querySelector("#kb-search-results-0")?.dataset.type === "rol"`, chromedp.WithPollingTimeout(5*time.Second)),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#kb_search_results-0")?.dataset.type === "rol"`, chromedp.WithPollingTimeout(5*time.Second)),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, `document.querySelector("#kb-search-results-0 .kb-search__title").textContent`); got != "Contractant van het leren" {
+	if got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title").textContent`); got != "Contractant van het leren" {
 		t.Errorf("top result of type rol %q, want Contractant van het leren", got)
 	}
 	if got := eval[string](t, ctx, `document.querySelector('.kb-search__filter[data-type="rol"]').getAttribute("aria-pressed")`); got != "true" {
@@ -215,15 +215,15 @@ func testUI(t *testing.T, ctx context.Context, page string, width int64) {
 		t.Errorf("filter rol shows %d results of other types", got)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Focus(chromedp.CSS("#kb-search-input")),
+		chromedp.Focus(chromedp.CSS("#kb_search_input")),
 		chromedp.KeyEvent(kb.ArrowDown),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	active := eval[string](t, ctx, `document.getElementById("kb-search-input").getAttribute("aria-activedescendant")`)
-	selected := eval[string](t, ctx, `document.getElementById("kb-search-results-0").getAttribute("aria-selected")`)
-	if active != "kb-search-results-0" || selected != "true" {
+	active := eval[string](t, ctx, `document.getElementById("kb_search_input").getAttribute("aria-activedescendant")`)
+	selected := eval[string](t, ctx, `document.getElementById("kb_search_results-0").getAttribute("aria-selected")`)
+	if active != "kb_search_results-0" || selected != "true" {
 		t.Errorf("after ArrowDown: aria-activedescendant %q, aria-selected %q; want the first option selected", active, selected)
 	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {

@@ -175,7 +175,7 @@ func TestPartial(t *testing.T) {
 	}
 	common := []string{
 		`role="search" aria-label="Zoeken"`,
-		`<label class="kb-search__label" for="kb-search-input">Zoeken</label>`,
+		`<label class="kb-search__label" for="kb_search_input">Zoeken</label>`,
 		`name="q"`,
 		`placeholder="Zoek in de kennisbank…"`,
 		`<button class="kb-search__button" type="submit">Zoek</button>`,

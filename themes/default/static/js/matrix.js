@@ -3,10 +3,10 @@
 // column. The table is complete and readable without this script.
 (function () {
   "use strict";
-  var table = document.getElementById("matrix");
+  var table = document.getElementById("kb_matrix");
   if (!table) return;
   var controls = document.querySelector(".matrix-controls");
-  var filter = document.getElementById("level-filter");
+  var filter = document.getElementById("kb_level_filter");
   var tbody = table.tBodies[0];
   if (controls) controls.hidden = false;
 
