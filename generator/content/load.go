@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -23,8 +24,24 @@ type Limits struct {
 	MaxFrontMatterDepth int // nesting of [ and { in front matter
 }
 
-// DefaultLimits are safe for any real knowledge base.
+// DefaultLimits are safe for any real knowledge base. A limit left at zero
+// (or set below it) takes its default, so a site.toml that sets one limit
+// never switches the others off.
 var DefaultLimits = Limits{MaxFileSize: 4 << 20, MaxFrontMatterSize: 64 << 10, MaxFrontMatterDepth: 32}
+
+// orDefaults fills every limit that is not positive with its default.
+func (l Limits) orDefaults() Limits {
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = DefaultLimits.MaxFileSize
+	}
+	if l.MaxFrontMatterSize <= 0 {
+		l.MaxFrontMatterSize = DefaultLimits.MaxFrontMatterSize
+	}
+	if l.MaxFrontMatterDepth <= 0 {
+		l.MaxFrontMatterDepth = DefaultLimits.MaxFrontMatterDepth
+	}
+	return l
+}
 
 // Options control loading.
 type Options struct {
@@ -66,9 +83,7 @@ func IgnoredName(name string) bool {
 // Load reads every page and file under fsys. Diagnostics holds every
 // problem found; the returned Set holds the pages that loaded cleanly.
 func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits
-	}
+	opts.Limits = opts.Limits.orDefaults()
 	var diags Diagnostics
 	set := &Set{}
 	dirs := map[string]bool{"": true}
@@ -91,6 +106,16 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			diags.Errorf(p, 0, 0, "symlink", "symbolic links are not followed in content: replace the link with the file or folder itself")
 			return nil
 		}
+		isPage := d.IsDir() || strings.HasSuffix(p, ".md")
+		if p != "." {
+			if problem := nameProblem(d.Name(), isPage); problem != "" {
+				diags.Errorf(p, 0, 0, "bad-name", "%s", problem)
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+		}
 		if d.IsDir() {
 			if p != "." {
 				dirs[p] = true
@@ -98,13 +123,21 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
+			// Pipes, sockets and devices: reading one could block forever.
+			diags.Errorf(p, 0, 0, "not-a-file", "not a regular file (a pipe, socket or device): remove it from the content folder")
 			return nil
 		}
 		if !strings.HasSuffix(p, ".md") {
 			set.Files = append(set.Files, p)
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, p)
+		// A huge file is refused before it is read, not after.
+		max := opts.Limits.MaxFileSize
+		if info, err := d.Info(); err == nil && info.Size() > int64(max) {
+			diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
+			return nil
+		}
+		src, err := readAtMost(fsys, p, max+1)
 		if err != nil {
 			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
 			return nil
@@ -150,25 +183,61 @@ func sectionPage(dir string) *Page {
 		p.Title = "Home"
 	} else {
 		name := path.Base(dir)
-		p.Title = strings.ToUpper(name[:1]) + strings.ReplaceAll(name[1:], "-", " ")
+		_, n := utf8.DecodeRuneInString(name)
+		p.Title = strings.ToUpper(name[:n]) + strings.ReplaceAll(name[n:], "-", " ")
 	}
 	setURL(p, "")
 	return p
 }
 
-// checkURLs reports pages that would be written to the same place, and
-// keeps only the first of them, so later stages see one page per URL.
+// checkURLs reports pages and aliases that would be written to the same
+// place, also when their addresses differ only in case (macOS and Windows
+// keep such files in one), and keeps only the first of them, so later
+// stages see one page per URL and aliases that take no page's place.
 func checkURLs(pages []*Page) ([]*Page, Diagnostics) {
 	var diags Diagnostics
 	seen := map[string]*Page{}
+	folded := map[string]*Page{}
 	kept := pages[:0]
 	for _, p := range pages {
 		if q, ok := seen[p.URL]; ok {
 			diags.Errorf(p.Path, p.KeyLine("slug"), 1, "duplicate-url", "%s and %s both become /%s: give one of them another file name or slug", q.Path, p.Path, p.URL)
 			continue
 		}
+		if q, ok := folded[strings.ToLower(p.URL)]; ok {
+			diags.Errorf(p.Path, p.KeyLine("slug"), 1, "duplicate-url", "%s (/%s) and %s (/%s) differ only in case: macOS and Windows keep them as one folder, so one would overwrite the other; give one of them another file name or slug", q.Path, q.URL, p.Path, p.URL)
+			continue
+		}
 		seen[p.URL] = p
+		folded[strings.ToLower(p.URL)] = p
 		kept = append(kept, p)
+	}
+	owner := map[string]*Page{}
+	for _, p := range kept {
+		if len(p.Aliases) == 0 {
+			continue
+		}
+		var aliases []string
+		for _, a := range p.Aliases {
+			u := strings.ToLower(AliasURL(a))
+			if q, ok := folded[u]; ok {
+				if q == p {
+					diags.Errorf(p.Path, p.KeyLine("aliases"), 1, "duplicate-url", "alias %q is the page's own address: remove the alias", a)
+				} else {
+					diags.Errorf(p.Path, p.KeyLine("aliases"), 1, "duplicate-url", "alias %q is the address of %s: remove the alias", a, q.Path)
+				}
+				continue
+			}
+			if q, ok := owner[u]; ok {
+				if q != p {
+					diags.Errorf(p.Path, p.KeyLine("aliases"), 1, "duplicate-url", "%s and %s both have the alias %q: keep it on one of them", q.Path, p.Path, a)
+				}
+				continue
+			}
+			owner[u] = p
+			aliases = append(aliases, a)
+		}
+		p.Aliases = aliases
 	}
 	return kept, diags
 }
@@ -198,16 +267,70 @@ func setURL(p *Page, slug string) {
 	}
 }
 
+// decodeTOML parses front matter. The TOML parser panics on its own bugs;
+// that fails this file, not the build.
+func decodeTOML(front []byte) (params map[string]any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			params, err = nil, fmt.Errorf("the TOML parser crashed (%v): simplify the front matter", p)
+		}
+	}()
+	params = map[string]any{}
+	_, err = toml.Decode(string(front), &params)
+	return params, err
+}
+
+// readAtMost reads up to n bytes of a file, so a file that grows while it
+// is read cannot exhaust memory.
+func readAtMost(fsys fs.FS, name string, n int) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(n)))
+}
+
+// nameProblem says why a file or folder name cannot be part of the site,
+// or returns "". Folders and Markdown files become URL segments, so they
+// are held to the rules of a slug; other files only may not hold what
+// would leave the output folder or break the file system.
+func nameProblem(name string, segment bool) string {
+	if strings.ContainsRune(name, '\\') || hasControl(name) {
+		return fmt.Sprintf("the name %q holds a backslash or a control character, which would write outside the output folder on some systems: rename it", name)
+	}
+	if segment {
+		if strings.ContainsAny(name, "%:?#") {
+			return fmt.Sprintf("the name %q holds %%, :, ? or #, which change what a link to it means: rename it with letters, digits and dashes", name)
+		}
+	}
+	return ""
+}
+
+// hasControl reports whether s holds a control character (NUL included).
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return true
+		}
+	}
+	return false
+}
+
 // Parse reads one Markdown file with front matter. name is its slash path
-// relative to the content folder.
+// relative to the content folder. Limits that are zero take their
+// defaults.
 func Parse(name string, src []byte, lim Limits) (*Page, Diagnostics) {
 	var diags Diagnostics
-	if lim.MaxFileSize > 0 && len(src) > lim.MaxFileSize {
+	lim = lim.orDefaults()
+	if len(src) > lim.MaxFileSize {
 		diags.Errorf(name, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", len(src), lim.MaxFileSize)
 		return nil, diags
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	// A lone CR ends a line too, for CommonMark and for editors.
+	src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := Position(src, i)
 		diags.Errorf(name, l, c, "binary", "file contains a NUL byte: it is not a text file; give it another extension than .md")
@@ -228,25 +351,30 @@ func Parse(name string, src []byte, lim Limits) (*Page, Diagnostics) {
 		diags.Errorf(name, 1, 1, "front-matter", "%v", err)
 		return nil, diags
 	}
-	if lim.MaxFrontMatterSize > 0 && len(front) > lim.MaxFrontMatterSize {
+	if len(front) > lim.MaxFrontMatterSize {
 		diags.Errorf(name, 2, 1, "front-matter", "front matter is %d bytes, more than the limit of %d (limits.max_front_matter_size in site.toml)", len(front), lim.MaxFrontMatterSize)
 		return nil, diags
 	}
-	if lim.MaxFrontMatterDepth > 0 {
-		if off, ok := tooDeep(front, lim.MaxFrontMatterDepth); !ok {
-			l, c := Position(front, off)
-			diags.Errorf(name, l+1, c, "front-matter", "front matter nests deeper than %d levels (limits.max_front_matter_depth in site.toml)", lim.MaxFrontMatterDepth)
-			return nil, diags
-		}
+	// The TOML parser recurses into arrays and inline tables, and its work
+	// per key grows with the key's depth: check before it runs.
+	if off, problem := frontMatterShape(front, lim.MaxFrontMatterDepth); problem != "" {
+		l, c := Position(front, off)
+		diags.Errorf(name, l+1, c, "front-matter", "%s", problem)
+		return nil, diags
 	}
-	params := map[string]any{}
-	if _, err := toml.Decode(string(front), &params); err != nil {
+	params, err := decodeTOML(front)
+	if err != nil {
 		var pe toml.ParseError
 		line, col := 1, 1
 		msg := err.Error()
 		if errors.As(err, &pe) {
 			// Position.Start is a byte offset; columns are characters.
-			line, col = Position(front, pe.Position.Start)
+			// Some errors carry only a line.
+			if pe.Position.Start >= 0 {
+				line, col = Position(front, pe.Position.Start)
+			} else if pe.Position.Line > 0 {
+				line = pe.Position.Line
+			}
 			msg = pe.Message
 		}
 		diags.Errorf(name, line+1, col, "front-matter", "invalid TOML front matter: %s", msg)
@@ -286,11 +414,25 @@ func Parse(name string, src []byte, lim Limits) (*Page, Diagnostics) {
 	if slug != "" && !validSegment(slug) {
 		diags.Errorf(name, p.KeyLine("slug"), 1, "bad-slug", "slug %q may not contain slashes, backslashes, dots only, %% escapes or control characters: use letters, digits and dashes", slug)
 		slug = ""
+	} else if strings.ContainsAny(slug, ":?#") {
+		diags.Errorf(name, p.KeyLine("slug"), 1, "bad-slug", "slug %q may not contain :, ? or #, which change what a link to the page means: use letters, digits and dashes", slug)
+		slug = ""
 	}
+	aliases := p.Aliases[:0:0]
 	for _, a := range p.Aliases {
-		if !validAlias(a) {
+		switch {
+		case !validAlias(a):
 			diags.Errorf(name, p.KeyLine("aliases"), 1, "bad-alias", "alias %q would write outside the site: use a path like \"oude-naam\" or \"rollen/oude-naam\" without .., backslashes or %% escapes", a)
+		case strings.ContainsAny(a, ":?#"):
+			diags.Errorf(name, p.KeyLine("aliases"), 1, "bad-alias", "alias %q may not contain :, ? or #, which change what a link means: use a path like \"oude-naam\" or \"rollen/oude-naam\"", a)
+		default:
+			aliases = append(aliases, a)
 		}
+	}
+	// Only aliases that can be written stay, so later stages never see
+	// a path outside the site.
+	if len(aliases) != len(p.Aliases) {
+		p.Aliases = aliases
 	}
 	setURL(p, slug)
 	return p, diags
@@ -301,12 +443,7 @@ func validSegment(s string) bool {
 	if s == "." || s == ".." || strings.ContainsAny(s, "/\\%") {
 		return false
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return false
-		}
-	}
-	return true
+	return !hasControl(s)
 }
 
 // validAlias reports whether an alias is a path inside the site.
@@ -329,39 +466,148 @@ func AliasURL(a string) string {
 	return strings.Trim(a, "/") + "/"
 }
 
-// tooDeep checks the nesting of arrays and inline tables outside strings.
-func tooDeep(front []byte, max int) (int, bool) {
-	depth := 0
-	var quote byte
+// maxKeyPath bounds the length of a key with the tables around it
+// ("vaardigheden.coachen"): the TOML parser's work for each key grows with
+// it, so 32 KB of table name above thousands of keys would take seconds.
+const maxKeyPath = 1024
+
+// frontMatterShape checks front matter as the TOML parser will meet it,
+// before the parser runs. Nesting counts arrays, inline tables and table
+// headers, plus the parts of a dotted key (a.b.c = 1 opens two tables);
+// the key path is the length of a key's name with its tables'. Strings of
+// all four kinds and comments are skipped the way the TOML lexer skips
+// them, so a bracket inside a string never counts and one outside never
+// hides. It returns the offset of the first byte past a limit and what is
+// wrong, or "" when the front matter is within both.
+func frontMatterShape(front []byte, maxDepth int) (int, string) {
+	// Each frame is an open bracket: '[' an array, '{' an inline table,
+	// 'h' a table header; the bottom frame is the top level. key is set
+	// while the frame reads a key; base is the length of the path of the
+	// table the frame's keys belong to.
+	type frame struct {
+		kind byte
+		key  bool
+		base int
+	}
+	stack := []frame{{key: true}}
+	dots := 0  // dots in the key being read
+	path := 0  // length of the key being read, with its tables
+	value := 0 // path of the key whose value is being read
+	bare := 0  // length of the bare key part being read
+	tooLong := func(i int) (int, string) {
+		return i, fmt.Sprintf("a key with its tables is longer than %d characters: use shorter keys", maxKeyPath)
+	}
 	for i := 0; i < len(front); i++ {
+		top := &stack[len(stack)-1]
 		c := front[i]
-		if quote != 0 {
-			if c == '\\' && quote == '"' {
-				i++
-			} else if c == quote {
-				quote = 0
+		if top.key && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			bare++
+			if path+bare > maxKeyPath {
+				return tooLong(i)
 			}
 			continue
 		}
+		path += bare
+		bare = 0
 		switch c {
 		case '"', '\'':
-			quote = c
+			end := stringEnd(front, i)
+			if top.key {
+				path += end - i + 1
+				if path > maxKeyPath {
+					return tooLong(i)
+				}
+			}
+			i = end
 		case '#':
-			for i < len(front) && front[i] != '\n' {
+			for i+1 < len(front) && front[i+1] != '\n' {
 				i++
 			}
+		case '\n':
+			if len(stack) == 1 {
+				top.key = true
+				dots, path = 0, top.base
+			}
+		case '=':
+			if top.key {
+				value = path
+			}
+			top.key = false
+		case ',':
+			if top.kind == '{' {
+				top.key = true
+				dots, path = 0, top.base
+			}
 		case '[', '{':
-			depth++
-			if depth > max {
-				return i, false
+			f := frame{kind: c, base: value}
+			if c == '[' && top.key && (len(stack) == 1 || top.kind == 'h') {
+				f = frame{kind: 'h', key: true}
+			}
+			f.key = f.kind != '['
+			stack = append(stack, f)
+			dots, path = 0, f.base
+			if len(stack)-1 > maxDepth {
+				return i, fmt.Sprintf("front matter nests deeper than %d levels (limits.max_front_matter_depth in site.toml)", maxDepth)
 			}
 		case ']', '}':
-			if depth > 0 {
-				depth--
+			if len(stack) > 1 {
+				if top.kind == 'h' {
+					// The header names the table of the lines below.
+					stack[0].base = path
+				}
+				stack = stack[:len(stack)-1]
+			}
+			// The parent goes on with a value, or after a header with
+			// the end of its line.
+			stack[len(stack)-1].key = false
+			value = stack[len(stack)-1].base
+		case '.':
+			if top.key {
+				dots++
+				if len(stack)-1+dots > maxDepth {
+					return i, fmt.Sprintf("front matter nests deeper than %d levels (limits.max_front_matter_depth in site.toml)", maxDepth)
+				}
 			}
 		}
 	}
-	return 0, true
+	return 0, ""
+}
+
+// stringEnd returns the offset of the last byte of the TOML string that
+// opens at i: basic or literal, one line or three quotes. An unclosed
+// one-line string ends before its newline, where the TOML parser stops
+// with an error anyway.
+func stringEnd(b []byte, i int) int {
+	q := b[i]
+	if i+2 < len(b) && b[i+1] == q && b[i+2] == q {
+		for j := i + 3; j < len(b); j++ {
+			if q == '"' && b[j] == '\\' {
+				j++
+				continue
+			}
+			if b[j] == q && j+2 < len(b) && b[j+1] == q && b[j+2] == q {
+				end := j + 2
+				// """a"""" is a" with its closing quotes: up to two
+				// quotes more belong to the string.
+				for k := 0; k < 2 && end+1 < len(b) && b[end+1] == q; k++ {
+					end++
+				}
+				return end
+			}
+		}
+		return len(b) - 1
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch {
+		case q == '"' && b[j] == '\\':
+			j++
+		case b[j] == q:
+			return j
+		case b[j] == '\n':
+			return j - 1
+		}
+	}
+	return len(b) - 1
 }
 
 func invalidUTF8(b []byte) int {
@@ -378,9 +624,7 @@ func invalidUTF8(b []byte) int {
 // Position converts a byte offset into a 1-based line and column (in
 // runes).
 func Position(src []byte, off int) (line, col int) {
-	if off > len(src) {
-		off = len(src)
-	}
+	off = max(0, min(off, len(src)))
 	line = 1 + bytes.Count(src[:off], []byte("\n"))
 	start := bytes.LastIndexByte(src[:off], '\n') + 1
 	return line, 1 + utf8.RuneCount(src[start:off])
