@@ -75,6 +75,58 @@ func (e *BuildError) Error() string { return e.Diagnostics.Error() }
 // *BuildError with every diagnostic, and the partial Site for inspection.
 func Build(ctx context.Context, opts Options) (*Site, error) {
 	start := time.Now()
+	st, err := begin(ctx, opts)
+	if err != nil {
+		if st != nil && st.site != nil {
+			return st.site, err
+		}
+		return nil, err
+	}
+	site := st.site
+	st.link()
+	if err := st.render(ctx); err != nil {
+		return nil, err
+	}
+
+	// derived pages and templates
+	out := st.output()
+	site.Diagnostics = append(site.Diagnostics, prefix(st.graph.Diagnostics(), st.cfg.ContentDir)...)
+	site.Diagnostics = append(site.Diagnostics, out.diags...)
+	if err := out.renderAll(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+	}
+	if err := out.copyFiles(st.contentFS, st.set.Files); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	site.Diagnostics.Sort()
+	site.Stats.Pages = len(st.set.Pages)
+	for _, p := range st.set.Pages {
+		if p.IsSection() {
+			site.Stats.Sections++
+		}
+	}
+	site.Stats.Files = len(site.Files)
+	site.Stats.Duration = time.Since(start)
+	return site, site.fail()
+}
+
+// state carries one build from phase to phase.
+type state struct {
+	opts      Options
+	cfg       *config.Config
+	site      *Site
+	contentFS fs.FS
+	set       *content.Set
+	th        *theme.Theme
+	graph     *link.Graph
+	rendered  map[*content.Page]*renderedPage
+}
+
+// begin reads the configuration, the content and the theme.
+func begin(ctx context.Context, opts Options) (*state, error) {
 	cfgName := opts.ConfigFile
 	if cfgName == "" {
 		cfgName = "site.toml"
@@ -86,42 +138,53 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		}
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	site := &Site{Config: cfg, Files: map[string][]byte{}}
-	contentFS := os.DirFS(filepath.Join(opts.Source, cfg.ContentDir))
-	if _, err := fs.Stat(contentFS, "."); err != nil {
+	st := &state{opts: opts, cfg: cfg}
+	st.site = &Site{Config: cfg, Files: map[string][]byte{}}
+	st.contentFS = os.DirFS(filepath.Join(opts.Source, cfg.ContentDir))
+	if _, err := fs.Stat(st.contentFS, "."); err != nil {
 		return nil, fmt.Errorf("load: content folder %s: %w", filepath.Join(opts.Source, cfg.ContentDir), err)
 	}
 
 	// load
-	set, diags := content.Load(ctx, contentFS, content.Options{Drafts: opts.Drafts, Limits: content.Limits{
+	set, diags := content.Load(ctx, st.contentFS, content.Options{Drafts: opts.Drafts, Limits: content.Limits{
 		MaxFileSize:         cfg.Limits.MaxFileSize,
 		MaxFrontMatterSize:  cfg.Limits.MaxFrontMatterSize,
 		MaxFrontMatterDepth: cfg.Limits.MaxFrontMatterDepth,
 	}})
-	site.Diagnostics = append(site.Diagnostics, prefix(diags, cfg.ContentDir)...)
+	st.site.Diagnostics = append(st.site.Diagnostics, prefix(diags, cfg.ContentDir)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	site.Pages = set.Pages
+	st.set = set
+	st.site.Pages = set.Pages
 
 	// theme
 	th, err := loadTheme(opts.Source, cfg)
 	if err != nil {
-		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
-		return site, site.fail()
+		st.site.Diagnostics = append(st.site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+		return st, st.site.fail()
 	}
+	st.th = th
+	return st, nil
+}
 
-	// link
-	g := link.NewGraph(cfg, set.Pages)
-	g.AllowBroken = opts.AllowBrokenLinks
-	g.BrokenTitle = th.T("broken_link")
+// link indexes the pages and resolves the front-matter relations.
+func (st *state) link() {
+	g := link.NewGraph(st.cfg, st.set.Pages)
+	g.AllowBroken = st.opts.AllowBrokenLinks
+	g.BrokenTitle = st.th.T("broken_link")
 	g.ResolveFrontMatter()
-	site.Graph = g
+	st.graph = g
+	st.site.Graph = g
+}
 
-	// render
-	rendered, err := renderMarkdown(ctx, cfg, th, g, set.Pages, opts.Cache, &site.Stats)
+// render turns every page's Markdown into HTML and checks the anchors
+// links point at.
+func (st *state) render(ctx context.Context) error {
+	site, cfg, g := st.site, st.cfg, st.graph
+	rendered, err := renderMarkdown(ctx, cfg, st.th, g, st.set.Pages, st.opts.Cache, &site.Stats)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ids := map[*content.Page][]string{}
 	for p, r := range rendered {
@@ -138,29 +201,16 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 	}
 	g.CheckAnchors(ids)
 	site.rendered = rendered
+	st.rendered = rendered
 	site.Edges = g.Edges()
+	return nil
+}
 
-	// derived pages and templates
-	out := newOutput(cfg, th, site, rendered, opts)
+// output derives the generated pages.
+func (st *state) output() *output {
+	out := newOutput(st.cfg, st.th, st.site, st.rendered, st.opts)
 	out.derive()
-	site.Diagnostics = append(site.Diagnostics, prefix(g.Diagnostics(), cfg.ContentDir)...)
-	site.Diagnostics = append(site.Diagnostics, out.diags...)
-	if err := out.renderAll(ctx); err != nil {
-		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
-	}
-	if err := out.copyFiles(contentFS, set.Files); err != nil {
-		return nil, fmt.Errorf("write: %w", err)
-	}
-	site.Diagnostics.Sort()
-	site.Stats.Pages = len(set.Pages)
-	for _, p := range set.Pages {
-		if p.IsSection() {
-			site.Stats.Sections++
-		}
-	}
-	site.Stats.Files = len(site.Files)
-	site.Stats.Duration = time.Since(start)
-	return site, site.fail()
+	return out
 }
 
 func (s *Site) fail() error {

@@ -190,7 +190,34 @@ func (o *output) byURL(url string) *content.Page {
 
 // renderAll renders every page and the site-wide files.
 func (o *output) renderAll(ctx context.Context) error {
-	o.siteData = &SiteData{Title: o.cfg.Title, Description: o.cfg.Description, Language: o.cfg.Language, BaseURL: o.cfg.BaseURL, Params: o.cfg.Params, BuildDate: o.buildDate(), HasTags: len(o.tags) > 0}
+	o.siteData = o.newSiteData()
+	if err := o.renderPages(ctx); err != nil {
+		return err
+	}
+	o.site.Files["feed.xml"] = o.feed()
+	if b := o.sitemap(); b != nil {
+		o.site.Files["sitemap.xml"] = b
+	}
+	o.site.Files["robots.txt"] = o.robots()
+	o.site.Files["graph.json"] = o.graph()
+	if err := o.searchIndex(); err != nil {
+		return err
+	}
+	for name, css := range chromaCSS(o.cfg) {
+		o.site.Files["css/"+name] = css
+	}
+	return o.th.StaticFiles(func(name string, data []byte) error {
+		o.site.Files[name] = data
+		return nil
+	})
+}
+
+func (o *output) newSiteData() *SiteData {
+	return &SiteData{Title: o.cfg.Title, Description: o.cfg.Description, Language: o.cfg.Language, BaseURL: o.cfg.BaseURL, Params: o.cfg.Params, BuildDate: o.buildDate(), HasTags: len(o.tags) > 0}
+}
+
+// renderPages renders every page through its layout, in parallel.
+func (o *output) renderPages(ctx context.Context) error {
 	// Pages render in parallel; each worker writes only its own slot, and
 	// the results are merged in page order.
 	type result struct {
@@ -230,22 +257,7 @@ func (o *output) renderAll(ctx context.Context) error {
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
-	o.site.Files["feed.xml"] = o.feed()
-	if b := o.sitemap(); b != nil {
-		o.site.Files["sitemap.xml"] = b
-	}
-	o.site.Files["robots.txt"] = o.robots()
-	o.site.Files["graph.json"] = o.graph()
-	if err := o.searchIndex(); err != nil {
-		return err
-	}
-	for name, css := range chromaCSS(o.cfg) {
-		o.site.Files["css/"+name] = css
-	}
-	return o.th.StaticFiles(func(name string, data []byte) error {
-		o.site.Files[name] = data
-		return nil
-	})
+	return nil
 }
 
 // renderPage renders one page and the files that belong to it.

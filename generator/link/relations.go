@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"kennisbank/generator/config"
 	"kennisbank/generator/content"
@@ -121,6 +122,18 @@ func quoteList(s []string) string {
 type Neighbours struct {
 	out, in map[*content.Page][]Edge
 	byTag   map[string][]*content.Page
+	// number numbers the pages, so scores can be kept in a slice.
+	number  map[*content.Page]int32
+	pages   []*content.Page
+	scratch sync.Pool // of *scratch
+}
+
+// scratch is the working memory of one Related or In call.
+type scratch struct {
+	score   []int32
+	touched []int32
+	mark    []uint32
+	gen     uint32
 }
 
 // maxShared is the size from which a tag or relation target is too common
@@ -129,10 +142,22 @@ const maxShared = 500
 
 // NewNeighbours indexes the edges and the pages' tags.
 func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
-	nb := &Neighbours{out: map[*content.Page][]Edge{}, in: map[*content.Page][]Edge{}, byTag: map[string][]*content.Page{}}
+	nb := &Neighbours{out: map[*content.Page][]Edge{}, in: map[*content.Page][]Edge{}, byTag: map[string][]*content.Page{},
+		number: make(map[*content.Page]int32, len(pages))}
+	add := func(p *content.Page) {
+		if _, ok := nb.number[p]; !ok {
+			nb.number[p] = int32(len(nb.pages))
+			nb.pages = append(nb.pages, p)
+		}
+	}
+	for _, p := range pages {
+		add(p)
+	}
 	for _, e := range edges {
 		nb.out[e.From] = append(nb.out[e.From], e)
 		nb.in[e.To] = append(nb.in[e.To], e)
+		add(e.From)
+		add(e.To)
 	}
 	for _, p := range pages {
 		for _, t := range p.Tags {
@@ -140,6 +165,19 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 		}
 	}
 	return nb
+}
+
+func (nb *Neighbours) getScratch() *scratch {
+	sc, _ := nb.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{score: make([]int32, len(nb.pages)), mark: make([]uint32, len(nb.pages))}
+	}
+	sc.gen++
+	if sc.gen == 0 { // wrapped: forget every old mark
+		clear(sc.mark)
+		sc.gen = 1
+	}
+	return sc
 }
 
 // Out returns the edges of a kind that start at p, in source order.
@@ -158,15 +196,22 @@ func (nb *Neighbours) Out(p *content.Page, kind EdgeKind) []Edge {
 // title.
 func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 	var out []Edge
-	seen := map[*content.Page]bool{}
+	var sc *scratch
+	if kind == KindLink {
+		sc = nb.getScratch()
+		defer nb.scratch.Put(sc)
+	}
 	for _, e := range nb.in[p] {
 		if e.Kind != kind || e.From == p {
 			continue
 		}
-		if kind == KindLink && seen[e.From] {
-			continue
+		if sc != nil {
+			i := nb.number[e.From]
+			if sc.mark[i] == sc.gen {
+				continue
+			}
+			sc.mark[i] = sc.gen
 		}
-		seen[e.From] = true
 		out = append(out, e)
 	}
 	slices.SortStableFunc(out, func(a, b Edge) int {
@@ -178,48 +223,88 @@ func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 // Related returns up to n pages that share the most relations and tags
 // with p, or link to or from it; ties go by title in Dutch order.
 func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
-	score := map[*content.Page]int{}
+	if n <= 0 {
+		return nil
+	}
+	sc := nb.getScratch()
+	defer nb.scratch.Put(sc)
+	sc.touched = sc.touched[:0]
+	add := func(q *content.Page, s int32) {
+		i, ok := nb.number[q]
+		if !ok {
+			return
+		}
+		if sc.mark[i] != sc.gen {
+			sc.mark[i] = sc.gen
+			sc.score[i] = 0
+			sc.touched = append(sc.touched, i)
+		}
+		sc.score[i] += s
+	}
 	for _, e := range nb.out[p] {
 		switch e.Kind {
 		case KindRelation:
-			score[e.To] += 2
+			add(e.To, 2)
 			if in := nb.in[e.To]; len(in) <= maxShared {
 				for _, f := range in {
 					if f.Kind == KindRelation && f.From != p {
-						score[f.From] += 2
+						add(f.From, 2)
 					}
 				}
 			}
 		case KindLink:
-			score[e.To]++
+			add(e.To, 1)
 		}
 	}
 	for _, e := range nb.in[p] {
 		switch e.Kind {
 		case KindRelation:
-			score[e.From] += 2
+			add(e.From, 2)
 		case KindLink:
-			score[e.From]++
+			add(e.From, 1)
 		}
 	}
 	for _, t := range p.Tags {
 		if ps := nb.byTag[t]; len(ps) <= maxShared {
 			for _, q := range ps {
-				score[q]++
+				add(q, 1)
 			}
 		}
 	}
-	var out []*content.Page
-	for q, s := range score {
-		if q != p && s > 0 && q.Kind == content.KindPage {
-			out = append(out, q)
+	// The n best by score, then title: a short sorted list, since n is
+	// small and the candidates many.
+	type cand struct {
+		p *content.Page
+		s int32
+	}
+	better := func(a, b cand) bool {
+		if a.s != b.s {
+			return a.s > b.s
+		}
+		return content.CompareTitles(a.p, b.p) < 0
+	}
+	best := make([]cand, 0, n+1)
+	for _, i := range sc.touched {
+		q, s := nb.pages[i], sc.score[i]
+		if q == p || s <= 0 || q.Kind != content.KindPage {
+			continue
+		}
+		c := cand{q, s}
+		if len(best) == n && !better(c, best[n-1]) {
+			continue
+		}
+		k := len(best)
+		for k > 0 && better(c, best[k-1]) {
+			k--
+		}
+		best = slices.Insert(best, k, c)
+		if len(best) > n {
+			best = best[:n]
 		}
 	}
-	slices.SortFunc(out, func(a, b *content.Page) int {
-		return cmp.Or(cmp.Compare(score[b], score[a]), content.CompareTitles(a, b))
-	})
-	if len(out) > n {
-		out = out[:n]
+	out := make([]*content.Page, len(best))
+	for i, c := range best {
+		out[i] = c.p
 	}
 	return out
 }
