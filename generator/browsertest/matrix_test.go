@@ -134,7 +134,7 @@ func TestSearchExample(t *testing.T) {
 					if q.top == "" {
 						continue
 					}
-						// The article must be among the first three results.
+					// The article must be among the first three results.
 					if err := p.Do(chromedp.Poll[chromedp.Void](fmt.Sprintf(`[...document.querySelectorAll("#kb_search_results .kb-search__title")].slice(0, 3).some(e => e.textContent === %q)`, q.top), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
 						got := Eval[[]string](t, p, `[...document.querySelectorAll("#kb_search_results .kb-search__title")].map(e => e.textContent)`)
 						t.Errorf("%q: results %q, want %q among the first three", q.q, got, q.top)
