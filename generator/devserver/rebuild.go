@@ -1,0 +1,220 @@
+package devserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"kennisbank/generator"
+	"kennisbank/generator/config"
+	"kennisbank/generator/content"
+)
+
+// state is what the server shows: the last good build and, when the
+// latest build failed, its errors. It is never changed once published.
+type state struct {
+	id     string            // build id of files: "run.n"; "" before the first good build
+	prev   string            // id of the build before, for a stylesheet-only swap
+	css    bool              // prev → id changed only stylesheets
+	files  map[string][]byte // the last good build; nil before one
+	errors content.Diagnostics
+}
+
+func (st *state) errorLines() []string {
+	lines := make([]string, 0, len(st.errors))
+	for _, d := range st.errors {
+		lines = append(lines, d.String())
+	}
+	return lines
+}
+
+func (st *state) message(fresh bool) message {
+	m := message{ID: st.id, Errors: st.errorLines()}
+	if fresh {
+		m.Prev, m.CSS = st.prev, st.css
+	}
+	return m
+}
+
+// settle is how long after a build ends an event may still stand for a
+// change made while it ran (the watcher goroutine may be a little behind
+// the kernel). A batch that starts earlier is always built, whatever the
+// hashes say: the hashes were taken before that build, which may have read
+// other bytes.
+const settle = 100 * time.Millisecond
+
+// rebuildLoop builds once for every batch that changed an input, until ctx
+// is done.
+func (s *Server) rebuildLoop(ctx context.Context, batches <-chan batch) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-batches:
+			var changed bool
+			if b.rescan {
+				changed = s.inputs.scan(s.layout)
+			} else {
+				changed = s.inputs.update(s.layout, b.paths)
+			}
+			if !changed && b.first.After(s.lastBuild.Add(settle)) {
+				s.skipped.Add(1)
+				continue
+			}
+			s.rebuild(ctx)
+		}
+	}
+}
+
+// rebuild runs the pipeline once and publishes the result.
+func (s *Server) rebuild(ctx context.Context) {
+	opts := s.opts.Build
+	opts.Cache = &s.cache
+	start := time.Now()
+	site, err := generator.Build(ctx, opts)
+	s.lastBuild = time.Now()
+	s.builds.Add(1)
+	if ctx.Err() != nil {
+		return
+	}
+	// site.toml decides what a build reads: follow it.
+	if site != nil && site.Config != nil {
+		if l := newLayout(s.layout.root, opts.ConfigFile, site.Config); !l.equal(s.layout) {
+			s.layout = l
+			if s.watcher != nil {
+				s.watcher.setLayout(l)
+			}
+		}
+	}
+	s.publish(site, err, time.Since(start))
+}
+
+// publish makes a build's result what the server shows and tells the
+// browsers and the terminal.
+func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
+	old := s.state.Load()
+	first := old == nil
+	if first {
+		old = &state{}
+	}
+	if err != nil {
+		var be *generator.BuildError
+		var diags content.Diagnostics
+		if errors.As(err, &be) {
+			for _, d := range be.Diagnostics {
+				if d.Severity == content.Error {
+					diags = append(diags, d)
+				}
+			}
+		}
+		if len(diags) == 0 {
+			diags = content.Diagnostics{{Path: s.opts.Build.Source, Severity: content.Error, Code: "build", Message: err.Error()}}
+		}
+		st := &state{id: old.id, prev: old.prev, files: old.files, errors: diags}
+		s.state.Store(st)
+		s.hub.broadcast(st.message(true))
+		for _, d := range diags {
+			fmt.Fprintln(s.opts.Stderr, d.String())
+		}
+		if old.files == nil {
+			fmt.Fprintf(s.opts.Stderr, "build failed: %d error(s); serving an error page until they are fixed\n", len(diags))
+		} else {
+			fmt.Fprintf(s.opts.Stderr, "build failed: %d error(s); serving the last good build\n", len(diags))
+		}
+		s.markReady()
+		return
+	}
+
+	changed, cssOnly := true, false
+	if old.files != nil {
+		changed, cssOnly = diff(old.files, site.Files)
+	}
+	st := &state{id: old.id, prev: old.prev, css: old.css, files: old.files}
+	if changed {
+		s.seq++
+		st = &state{id: s.run + "." + strconv.Itoa(s.seq), prev: old.id, css: cssOnly, files: site.Files}
+	}
+	s.state.Store(st)
+	if changed || len(old.errors) > 0 {
+		s.hub.broadcast(st.message(changed))
+	}
+	s.markReady()
+
+	if first {
+		for _, d := range site.Diagnostics {
+			fmt.Fprintln(s.opts.Stderr, d.String())
+		}
+		fmt.Fprintf(s.opts.Stdout, "built %d pages in %d sections, %d files in %v\n",
+			site.Stats.Pages, site.Stats.Sections, site.Stats.Files, took.Round(time.Millisecond))
+		return
+	}
+	switch {
+	case len(old.errors) > 0:
+		fmt.Fprintf(s.opts.Stdout, "fixed: rebuilt in %v\n", took.Round(time.Millisecond))
+	case cssOnly:
+		fmt.Fprintf(s.opts.Stdout, "rebuilt in %v: stylesheets only\n", took.Round(time.Millisecond))
+	case changed:
+		fmt.Fprintf(s.opts.Stdout, "rebuilt in %v\n", took.Round(time.Millisecond))
+	}
+}
+
+func (s *Server) markReady() {
+	s.readyOnce.Do(func() { close(s.ready) })
+}
+
+// diff compares two builds: changed reports whether a file was added,
+// removed or changed, cssOnly whether every such file is a stylesheet. It
+// compares sizes first, so a typical edit is found without reading every
+// file.
+func diff(old, cur map[string][]byte) (changed, cssOnly bool) {
+	cssOnly = true
+	// note records a changed file and reports whether the answer is known.
+	note := func(p string) bool {
+		changed = true
+		if !strings.HasSuffix(p, ".css") {
+			cssOnly = false
+		}
+		return !cssOnly
+	}
+	for p, b := range cur {
+		if ob, ok := old[p]; !ok || len(ob) != len(b) {
+			if note(p) {
+				return true, false
+			}
+		}
+	}
+	for p := range old {
+		if _, ok := cur[p]; !ok {
+			if note(p) {
+				return true, false
+			}
+		}
+	}
+	for p, b := range cur {
+		if ob, ok := old[p]; ok && len(ob) == len(b) && !bytes.Equal(ob, b) {
+			if note(p) {
+				return true, false
+			}
+		}
+	}
+	return changed, changed && cssOnly
+}
+
+// initialLayout reads site.toml for the folders to watch before the first
+// build; when it does not load, the defaults stand until a build reads it.
+func initialLayout(root, configName string) layout {
+	name := configName
+	if name == "" {
+		name = "site.toml"
+	}
+	cfg, err := config.Load(filepath.Join(root, name))
+	if err != nil {
+		cfg = nil
+	}
+	return newLayout(root, configName, cfg)
+}
