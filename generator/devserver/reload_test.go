@@ -1,0 +1,229 @@
+package devserver
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func decode(t *testing.T, data string) message {
+	t.Helper()
+	var m message
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		t.Fatalf("event %q: %v", data, err)
+	}
+	return m
+}
+
+// nextMessage reads events until one satisfies ok.
+func nextMessage(t *testing.T, e *sse, what string, ok func(message) bool) message {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	last := ""
+	for {
+		data, err := e.next(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("waiting for %s: %v (last event: %s)", what, err, last)
+		}
+		last = data
+		if m := decode(t, data); ok(m) {
+			return m
+		}
+	}
+}
+
+var dataErrors = regexp.MustCompile(`data-errors="([^"]*)"`)
+
+// pageErrors returns the errors a served page carries for its overlay.
+func pageErrors(t *testing.T, body string) []string {
+	t.Helper()
+	m := dataErrors.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no live reload script in the page")
+	}
+	var errs []string
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &errs); err != nil {
+		t.Fatal(err)
+	}
+	return errs
+}
+
+// TestEvents: a stream starts with the current build id, a page edit
+// sends a new id, a stylesheet edit says it changed only CSS.
+func TestEvents(t *testing.T) {
+	h := startServer(t, writeSite(t))
+	e, _ := h.events(nil)
+	hello := decode(t, must(e.next(5*time.Second)))
+	if hello.ID == "" || len(hello.Errors) > 0 {
+		t.Fatalf("first event %+v: want the current build id and no errors", hello)
+	}
+	h.write("static/css/extra.css", "body { border-top: 2px solid red; }\n")
+	m := nextMessage(t, e, "a stylesheet build", func(m message) bool { return m.ID != hello.ID })
+	if !m.CSS || m.Prev != hello.ID {
+		t.Errorf("after a stylesheet edit: %+v, want css with prev %q", m, hello.ID)
+	}
+	h.write("content/notes/een.md", page("Een", "Nieuwe tekst."))
+	m2 := nextMessage(t, e, "a page build", func(x message) bool { return x.ID != m.ID })
+	if m2.CSS {
+		t.Errorf("after a page edit: %+v, want a reload (css false)", m2)
+	}
+	// A tab that reconnects learns the current build at once.
+	e2, _ := h.events(nil)
+	if got := decode(t, must(e2.next(5*time.Second))); got.ID != m2.ID {
+		t.Errorf("a new stream starts with build %q, want %q", got.ID, m2.ID)
+	}
+	// Many tabs at once.
+	var streams []*sse
+	for range 20 {
+		s, _ := h.events(nil)
+		must(s.next(5 * time.Second))
+		streams = append(streams, s)
+	}
+	h.write("content/notes/twee.md", page("Twee", "Voor alle tabs."))
+	for _, s := range streams {
+		nextMessage(t, s, "the build, in every tab", func(x message) bool { return x.ID != m2.ID })
+	}
+}
+
+func must(s string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// TestErrors breaks front matter and then a template: the server keeps
+// serving the last good build, pages and event streams carry the errors
+// (path:line:col: message), the terminal shows them, and a fix clears
+// them.
+func TestErrors(t *testing.T) {
+	h := startServer(t, writeSite(t))
+	e, _ := h.events(nil)
+	must(e.next(5 * time.Second))
+
+	tests := []struct {
+		name, file, bad, good, want string
+		check                       string // text served after the fix
+		url                         string
+	}{
+		{
+			name: "front matter", file: "content/notes/een.md",
+			bad:  "+++\ntitle = \"Een\nsummary = 3\n+++\nKapot.\n",
+			good: page("Een", "Gerepareerd."), want: "content/notes/een.md:2:",
+			check: "Gerepareerd.", url: "/notes/een/",
+		},
+		{
+			name: "template", file: "layouts/page.html",
+			bad:  "<!DOCTYPE html><html><body>{{ .Title </body></html>\n",
+			good: "<!DOCTYPE html><html><body><h1>{{ .Title }}</h1>{{ .Content }}<p>eigen sjabloon</p></body></html>\n", want: "layouts/page.html",
+			check: "eigen sjabloon", url: "/notes/twee/",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, before := h.get(tt.url)
+			h.write(tt.file, tt.bad)
+			m := nextMessage(t, e, "the errors", func(m message) bool { return len(m.Errors) > 0 })
+			if !strings.Contains(strings.Join(m.Errors, "\n"), tt.want) {
+				t.Errorf("errors %q: want one at %s", m.Errors, tt.want)
+			}
+			code, body := h.get(tt.url)
+			if code != 200 || string(stripScript([]byte(body))) != string(stripScript([]byte(before))) {
+				t.Errorf("while broken, %s is not the last good build (status %d)", tt.url, code)
+			}
+			if diff := cmp.Diff(m.Errors, pageErrors(t, body)); diff != "" {
+				t.Errorf("a page loaded while broken carries other errors than the stream (-stream +page):\n%s", diff)
+			}
+			eventually(t, 5*time.Second, "the terminal shows the error", func() (bool, string) {
+				return strings.Contains(h.stderr.String(), tt.want), h.stderr.String()
+			})
+			h.write(tt.file, tt.good)
+			nextMessage(t, e, "the errors gone", func(m message) bool { return len(m.Errors) == 0 })
+			h.waitFor(tt.url, tt.check)
+			_, body = h.get(tt.url)
+			if errs := pageErrors(t, body); len(errs) > 0 {
+				t.Errorf("after the fix, a page still carries errors %q", errs)
+			}
+		})
+	}
+	// Breaking and reverting to the very same bytes clears the overlay
+	// without a new build id.
+	_, body := h.get("/notes/twee/")
+	id := regexp.MustCompile(`data-build="([^"]*)"`).FindStringSubmatch(body)[1]
+	good, err := os.ReadFile(h.path("content/notes/twee.md"))
+	check(t, err)
+	h.write("content/notes/twee.md", "+++\ntitle = \n+++\n")
+	nextMessage(t, e, "the errors", func(m message) bool { return len(m.Errors) > 0 })
+	h.write("content/notes/twee.md", string(good))
+	m := nextMessage(t, e, "the errors gone", func(m message) bool { return len(m.Errors) == 0 })
+	if m.ID != id {
+		t.Errorf("reverting a broken file changed the build id from %q to %q; the site did not change", id, m.ID)
+	}
+	h.waitCleanBuild(10 * time.Second)
+}
+
+// TestFirstBuildFails: when the very first build fails, every URL shows
+// the errors, and the site appears once they are fixed.
+func TestFirstBuildFails(t *testing.T) {
+	dir := writeSite(t)
+	writeFile(t, dir+"/content/notes/een.md", "+++\ntitle = [\n+++\n")
+	h := startServer(t, dir)
+	code, body := h.get("/notes/twee/")
+	if code != http.StatusInternalServerError || !strings.Contains(body, "content/notes/een.md:2:") || !strings.Contains(body, "/__kennisbank/live.js") {
+		t.Fatalf("first build failed: status %d, want 500 and a page naming content/notes/een.md:2 with the live script:\n%s", code, body)
+	}
+	e, _ := h.events(nil)
+	if m := decode(t, must(e.next(5*time.Second))); len(m.Errors) == 0 {
+		t.Errorf("the stream does not carry the errors: %+v", m)
+	}
+	h.write("content/notes/een.md", page("Een", "Eindelijk."))
+	h.waitFor("/notes/een/", "Eindelijk.")
+	m := nextMessage(t, e, "the first good build", func(m message) bool { return m.ID != "" })
+	if len(m.Errors) > 0 {
+		t.Errorf("after the fix: %+v", m)
+	}
+	h.waitCleanBuild(10 * time.Second)
+}
+
+func TestInject(t *testing.T) {
+	st := &state{id: "r.1"}
+	tests := []struct{ in, want string }{
+		{"<html><body><p>x</p></body></html>", `<html><body><p>x</p><script src="/__kennisbank/live.js" data-build="r.1" data-errors="[]"></script></body></html>`},
+		{"<p>no body end</p>", `<p>no body end</p><script src="/__kennisbank/live.js" data-build="r.1" data-errors="[]"></script>`},
+		{"<BODY>a</BODY><!-- </body> -->", `<BODY>a</BODY><!-- <script src="/__kennisbank/live.js" data-build="r.1" data-errors="[]"></script></body> -->`},
+	}
+	for _, tt := range tests {
+		if got := string(inject([]byte(tt.in), st)); got != tt.want {
+			t.Errorf("inject(%q) =\n%s\nwant\n%s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	base := map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}")}
+	tests := []struct {
+		name             string
+		cur              map[string][]byte
+		changed, cssOnly bool
+	}{
+		{"same", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}")}, false, false},
+		{"css", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{x}")}, true, true},
+		{"css same size", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("main{}")}, true, true},
+		{"page", map[string][]byte{"index.html": []byte("b"), "css/main.css": []byte("body{}")}, true, false},
+		{"new css", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}"), "css/x.css": nil}, true, true},
+		{"removed css", map[string][]byte{"index.html": []byte("a")}, true, true},
+		{"removed page", map[string][]byte{"css/main.css": []byte("body{}")}, true, false},
+	}
+	for _, tt := range tests {
+		if changed, cssOnly := diff(base, tt.cur); changed != tt.changed || cssOnly != tt.cssOnly {
+			t.Errorf("%s: diff = %v, %v; want %v, %v", tt.name, changed, cssOnly, tt.changed, tt.cssOnly)
+		}
+	}
+}
