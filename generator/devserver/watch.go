@@ -64,6 +64,8 @@ type watcher struct {
 	stderr  io.Writer
 
 	fsw     *fsnotify.Watcher
+	events  <-chan fsnotify.Event // fsw's, or a test's
+	errs    <-chan error
 	add     func(w *fsnotify.Watcher, dir string) error // tests simulate the watch limit through it
 	dirs    map[string]bool                             // folders watched
 	ticker  *time.Ticker
@@ -125,7 +127,7 @@ func (w *watcher) start() {
 		w.fallback(err)
 		return
 	}
-	w.fsw = fsw
+	w.fsw, w.events, w.errs = fsw, fsw.Events, fsw.Errors
 	w.dirs = map[string]bool{}
 	w.watchAll()
 }
@@ -151,11 +153,6 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 		if ready && !pending.empty() {
 			send = out
 		}
-		var events <-chan fsnotify.Event
-		var errs <-chan error
-		if w.fsw != nil {
-			events, errs = w.fsw.Events, w.fsw.Errors
-		}
 		var tick <-chan time.Time
 		if w.ticker != nil {
 			tick = w.ticker.C
@@ -166,17 +163,18 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 		case send <- pending:
 			pending = batch{}
 			ready = false
-		case ev, ok := <-events:
+		case ev, ok := <-w.events:
 			if !ok {
-				w.fsw = nil
+				w.events = nil
 				continue
 			}
 			now := time.Now()
 			if w.event(ev, &pending, now) {
 				arm(now)
 			}
-		case err, ok := <-errs:
+		case err, ok := <-w.errs:
 			if !ok {
+				w.errs = nil
 				continue
 			}
 			now := time.Now()
@@ -201,9 +199,8 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			}
 			w.layout = l
 			now := time.Now()
-			if w.fsw != nil {
-				w.resync()
-			} else if w.ticker != nil {
+			w.resync()
+			if w.ticker != nil {
 				w.stamps = w.stampAll()
 			}
 			pending.setRescan(now)
@@ -313,7 +310,7 @@ func (w *watcher) fallback(err error) {
 	if w.fsw != nil {
 		// Events not read yet are lost with the watcher.
 		_ = w.fsw.Close()
-		w.fsw = nil
+		w.fsw, w.events, w.errs = nil, nil, nil
 		w.dirs = nil
 		w.lost = true
 	}
@@ -372,7 +369,7 @@ func (w *watcher) scan(b *batch, now time.Time) bool {
 func (w *watcher) close() {
 	if w.fsw != nil {
 		_ = w.fsw.Close()
-		w.fsw = nil
+		w.fsw, w.events, w.errs = nil, nil, nil
 	}
 	if w.ticker != nil {
 		w.ticker.Stop()

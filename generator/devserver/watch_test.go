@@ -1,7 +1,10 @@
 package devserver
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +15,9 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/google/go-cmp/cmp"
+
+	"kennisbank/themes"
 )
 
 // Each way editors save a file, as a function writing data to name.
@@ -279,4 +285,143 @@ func TestWatchLimit(t *testing.T) {
 	if n := strings.Count(h.stderr.String(), "limit on watched folders"); n != 1 {
 		t.Errorf("the watch limit was named %d times, want once; stderr:\n%s", n, h.stderr.String())
 	}
+}
+
+// TestWatcherBatches drives the watcher with made-up events: a storm
+// becomes one batch, temp files and the output folder never count, an
+// overflow asks for a rescan, events pile up while the rebuild loop is
+// busy, and an endless trickle still gets a batch out after maxWait.
+func TestWatcherBatches(t *testing.T) {
+	dir := writeSite(t)
+	w := newWatcher(initialLayout(dir, ""), 0, io.Discard)
+	events := make(chan fsnotify.Event)
+	errs := make(chan error)
+	w.events, w.errs = events, errs
+	out := make(chan batch)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.run(ctx, out); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	p := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+	receive := func(what string) batch {
+		t.Helper()
+		select {
+		case b := <-out:
+			return b
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: no batch", what)
+			return batch{}
+		}
+	}
+
+	for i := range 1500 {
+		events <- fsnotify.Event{Name: p(fmt.Sprintf("content/bulk/p%04d.md", i)), Op: fsnotify.Write}
+	}
+	if b := receive("a storm"); len(b.paths) != 1500 || b.rescan {
+		t.Errorf("a storm of 1500 events: batch of %d paths (rescan %v), want one batch of 1500", len(b.paths), b.rescan)
+	}
+
+	ignored := []string{
+		"public/index.html", "public/notes/een/index.html", ".git/index", "README.md", "Makefile",
+		"content/notes/.een.md.swp", "content/notes/een.md~", "content/notes/.#een.md", "content/notes/4913",
+		"content/notes/een.md___jb_tmp___", "content/notes/een.md___jb_old___", "content/.DS_Store",
+		"content/.hidden/x.md", "themes/other/layouts/page.html", "cmd/main.go",
+	}
+	for _, name := range ignored {
+		events <- fsnotify.Event{Name: p(name), Op: fsnotify.Write}
+	}
+	events <- fsnotify.Event{Name: p("content/notes/een.md"), Op: fsnotify.Create}
+	events <- fsnotify.Event{Name: p("site.toml"), Op: fsnotify.Rename}
+	events <- fsnotify.Event{Name: p("layouts/page.html"), Op: fsnotify.Write}
+	events <- fsnotify.Event{Name: p("themes/default/layouts/page.html"), Op: fsnotify.Write}
+	b := receive("relevant events among ignored ones")
+	want := map[string]bool{p("content/notes/een.md"): true, p("site.toml"): true, p("layouts/page.html"): true, p("themes/default/layouts/page.html"): true}
+	if diff := cmp.Diff(want, b.paths); diff != "" {
+		t.Errorf("batch (-want +got):\n%s", diff)
+	}
+
+	errs <- fsnotify.ErrEventOverflow
+	if b := receive("an overflow"); !b.rescan {
+		t.Errorf("after an overflow: %+v, want a rescan", b)
+	}
+
+	// Nobody takes batches for a while (a build runs): events pile up.
+	for i := range 10 {
+		events <- fsnotify.Event{Name: p(fmt.Sprintf("content/a%d.md", i)), Op: fsnotify.Write}
+		time.Sleep(2 * defaultQuiet)
+	}
+	if b := receive("events during a build"); len(b.paths) != 10 {
+		t.Errorf("events that came while the loop was busy: %d paths, want all 10 in one batch", len(b.paths))
+	}
+
+	// A trickle faster than the quiet period still gets batched.
+	start := time.Now()
+	for i := 0; ; i++ {
+		select {
+		case b := <-out:
+			if took := time.Since(start); took > defaultMaxWait+500*time.Millisecond || len(b.paths) == 0 {
+				t.Errorf("a trickle of events got its first batch after %v with %d paths, want about %v", took, len(b.paths), defaultMaxWait)
+			}
+			return
+		case events <- fsnotify.Event{Name: p(fmt.Sprintf("content/t%d.md", i)), Op: fsnotify.Write}:
+			time.Sleep(defaultQuiet / 3)
+		case <-time.After(5 * time.Second):
+			t.Fatal("a trickle of events never got a batch")
+		}
+	}
+}
+
+// TestPolling serves with --poll: edits, new folders, renames and deletes
+// are seen without inotify.
+func TestPolling(t *testing.T) {
+	h := startServer(t, writeSite(t), func(s *Server) { s.opts.Poll = 50 * time.Millisecond })
+	h.write("content/notes/een.md", page("Een", "Gepold."))
+	h.waitFor("/notes/een/", "Gepold.")
+	h.write("content/x/y/z.md", page("Z", "Diep gepold."))
+	h.waitFor("/x/y/z/", "Diep gepold.")
+	check(t, os.Rename(h.path("content/x"), h.path("content/w")))
+	h.waitStatus("/x/y/z/", http.StatusNotFound)
+	h.waitFor("/w/y/z/", "Diep gepold.")
+	check(t, os.RemoveAll(h.path("content/w")))
+	h.waitStatus("/w/y/z/", http.StatusNotFound)
+	h.waitCleanBuild(10 * time.Second)
+}
+
+// TestSiteConfig: site.toml saved by a rename is seen, and when it
+// switches to a theme in themes/, that folder is watched from then on.
+func TestSiteConfig(t *testing.T) {
+	h := startServer(t, writeSite(t))
+	cfg, err := os.ReadFile(h.path("site.toml"))
+	check(t, err)
+	editStyles[2].save(t, h.path("site.toml"), strings.Replace(string(cfg), "Testsite", "Andere titel", 1))
+	h.waitFor("/notes/een/", "Andere titel")
+
+	// A theme of the site's own: a copy of the built-in one.
+	check(t, fs.WalkDir(themes.FS, "default", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(themes.FS, p)
+		if err != nil {
+			return err
+		}
+		writeFile(t, h.path("themes/eigen/"+strings.TrimPrefix(p, "default/")), string(data))
+		return nil
+	}))
+	h.write("site.toml", strings.Replace(string(cfg), "language", "theme = \"eigen\"\nlanguage", 1))
+	h.waitCleanBuild(10 * time.Second)
+	layout, err := os.ReadFile(h.path("themes/eigen/layouts/page.html"))
+	check(t, err)
+	h.write("themes/eigen/layouts/page.html", strings.Replace(string(layout), "<h1>", "<h1 class=\"eigen\">", 1))
+	h.waitFor("/notes/een/", `<h1 class="eigen">`)
+	h.write("themes/eigen/i18n/nl.toml", "")
+	h.waitCleanBuild(10 * time.Second)
+	// Back to the built-in theme: themes/eigen no longer matters.
+	h.write("site.toml", string(cfg))
+	eventually(t, 10*time.Second, "the built-in theme is back", func() (bool, string) {
+		_, body := h.get("/notes/een/")
+		return !strings.Contains(body, `class="eigen"`), "still the site's theme"
+	})
+	h.waitCleanBuild(10 * time.Second)
 }
