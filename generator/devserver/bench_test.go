@@ -129,7 +129,10 @@ func measure(b *testing.B, h *harness, file, url string, next func() (src, want 
 	b.StopTimer()
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
-	p95 := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[min(len(ds)-1, (len(ds)*95+99)/100-1)] }
+	p95 := func(ds []time.Duration) time.Duration {
+		slices.Sort(ds)
+		return ds[min(len(ds)-1, (len(ds)*95+99)/100-1)]
+	}
 	b.ReportMetric(ms(median(lat)), "median-ms")
 	b.ReportMetric(ms(p95(lat)), "p95-ms")
 	// The server's own account of its builds ("rebuilt in 182ms"): the
