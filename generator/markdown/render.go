@@ -2,10 +2,13 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -24,6 +27,8 @@ type nodeRenderer struct {
 	highlightTimeout time.Duration
 	formatter        *chromahtml.Formatter
 	anchorLabel      string
+	// lexer finds the lexer for a language; nil means chroma's registry.
+	lexer func(lang string) chroma.Lexer
 }
 
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -45,7 +50,7 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, source []byte, node ast.
 	href, _ := n.AttributeString("href")
 	title, _ := n.AttributeString("title")
 	if h, ok := href.(string); ok {
-		fmt.Fprintf(w, `<a class="wikilink" href="%s"`, html.EscapeString(h))
+		fmt.Fprintf(w, `<a class="wikilink" href="%s"`, html.EscapeString(relativeHref(h)))
 		if t, ok := title.(string); ok && t != "" {
 			fmt.Fprintf(w, ` title="%s"`, html.EscapeString(t))
 		}
@@ -55,6 +60,16 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, source []byte, node ast.
 	t, _ := title.(string)
 	fmt.Fprintf(w, `<span class="broken-link" title="%s">%s</span>`, html.EscapeString(t), html.EscapeString(n.DisplayText()))
 	return ast.WalkSkipChildren, nil
+}
+
+// relativeHref keeps a link relative: a colon before the first slash,
+// question mark or hash would make the browser read what comes before it
+// as a scheme, as in "javascript:…", so such an href gets "./" in front.
+func relativeHref(h string) string {
+	if i := strings.IndexAny(h, ":/?#"); i >= 0 && h[i] == ':' {
+		return "./" + h
+	}
+	return h
 }
 
 func (r *nodeRenderer) renderHeading(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -108,9 +123,28 @@ func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, source []byte, node ast
 	return ast.WalkSkipChildren, nil
 }
 
+// maxHighlight is the largest code block handed to a lexer. Many chroma
+// lexers take time quadratic in the input on text they do not expect
+// (makefile on a line of letters: 33 s for 20 KB), so a bigger block is
+// shown plain at once instead of spending the budget first.
+const maxHighlight = 64 << 10
+
+// pageBudgetBlocks is how many per-block budgets one page may spend on
+// highlighting; past it the page's other blocks are shown plain, so a page
+// of slow blocks still renders well within the page's render timeout.
+const pageBudgetBlocks = 3
+
+// maxLanguage is the longest language name looked up.
+const maxLanguage = 64
+
+// spentKey is the document meta key holding the highlighting time a page
+// has spent.
+const spentKey = "kennisbank-highlight-spent"
+
 // renderCode highlights a code block with chroma, as CSS classes. A lexer
-// that is slow or panics costs at most the highlight budget: the block then
-// falls back to plain escaped code.
+// that is slow or panics costs at most the highlight budget, and a page at
+// most pageBudgetBlocks budgets: the block then falls back to plain
+// escaped code with a warning.
 func (r *nodeRenderer) renderCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkSkipChildren, nil
@@ -128,12 +162,16 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, source []byte, node ast.Node
 		lang, _, _ = strings.Cut(lang, "{")
 	}
 	if lang != "" {
-		if out, err := r.highlight(lang, code.String()); err == nil {
+		doc := node.OwnerDocument()
+		out, err := r.highlightBlock(doc, lang, code.String())
+		if err == nil {
 			w.WriteString(out)
 			return ast.WalkSkipChildren, nil
-		} else if doc := node.OwnerDocument(); doc != nil {
+		}
+		if doc != nil {
 			warn, _ := doc.Meta()["warnings"].([]string)
-			doc.AddMeta("warnings", append(warn, fmt.Sprintf("code block (%s) shown without highlighting: %v", lang, err)))
+			first, _, _ := strings.Cut(strings.TrimSpace(code.String()), "\n")
+			doc.AddMeta("warnings", append(warn, fmt.Sprintf("code block (%s) starting %q shown without highlighting: %v", clip(lang, 40), clip(first, 40), err)))
 		}
 	}
 	class := ""
@@ -144,23 +182,69 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, source []byte, node ast.Node
 	return ast.WalkSkipChildren, nil
 }
 
-func (r *nodeRenderer) highlight(lang, code string) (out string, err error) {
-	lexer := lexers.Get(lang)
-	if lexer == nil {
-		return "", fmt.Errorf("unknown language %q", lang)
+// clip shortens s to at most n characters for a message.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	lexer = chroma.Coalesce(lexer)
+	return string([]rune(s)[:n]) + "…"
+}
+
+// highlightBlock applies the size limit and the page's budget around
+// highlight.
+func (r *nodeRenderer) highlightBlock(doc *ast.Document, lang, code string) (string, error) {
+	if len(code) > maxHighlight {
+		return "", fmt.Errorf("it is %d KB; blocks over %d KB are not highlighted", len(code)>>10, maxHighlight>>10)
+	}
+	budget := r.highlightTimeout
+	var spent time.Duration
+	if doc != nil {
+		spent, _ = doc.Meta()[spentKey].(time.Duration)
+		left := pageBudgetBlocks*r.highlightTimeout - spent
+		if left <= 0 {
+			return "", fmt.Errorf("the page spent its highlighting budget of %v on earlier blocks (limits.highlight_timeout)", pageBudgetBlocks*r.highlightTimeout)
+		}
+		budget = min(budget, left)
+	}
+	start := time.Now()
+	out, err := r.highlight(lang, code, budget)
+	if doc != nil {
+		doc.AddMeta(spentKey, spent+time.Since(start))
+	}
+	return out, err
+}
+
+// highlight tokenises code with the lexer for lang within budget and
+// formats it. The lexer runs in its own goroutine; the tokens are taken one
+// by one, without chroma's coalescing (which reads on until the token type
+// changes), so a stopped lexer stops within one token instead of burning
+// on for tens of seconds after the budget.
+func (r *nodeRenderer) highlight(lang, code string, budget time.Duration) (out string, err error) {
+	lookup := r.lexer
+	if lookup == nil {
+		lookup = lexers.Get
+	}
+	// chroma also matches the name against every lexer's file name
+	// patterns, which takes seconds for a name of 100 KB; no language
+	// has a name that long.
+	var lexer chroma.Lexer
+	if len(lang) <= maxLanguage {
+		lexer = lookup(lang)
+	}
+	if lexer == nil {
+		return "", errors.New("unknown language")
+	}
 	type result struct {
 		tokens []chroma.Token
 		err    error
 	}
 	done := make(chan result, 1)
-	stop := make(chan struct{})
+	var stop atomic.Bool
 	go func() {
 		var res result
 		defer func() {
 			if p := recover(); p != nil {
-				res = result{err: fmt.Errorf("highlighter panicked: %v", p)}
+				res = result{err: fmt.Errorf("the highlighter crashed: %v", p)}
 			}
 			done <- res
 		}()
@@ -170,29 +254,56 @@ func (r *nodeRenderer) highlight(lang, code string) (out string, err error) {
 			return
 		}
 		for t := it(); t != chroma.EOF; t = it() {
-			select {
-			case <-stop:
-				res.err = fmt.Errorf("stopped")
+			if stop.Load() {
+				res.err = errors.New("stopped")
 				return
-			default:
 			}
-			res.tokens = append(res.tokens, t)
+			if t.Value != "" {
+				res.tokens = append(res.tokens, t)
+			}
 		}
 	}()
-	timer := time.NewTimer(r.highlightTimeout)
+	timer := time.NewTimer(budget)
 	defer timer.Stop()
 	var res result
 	select {
 	case res = <-done:
 	case <-timer.C:
-		close(stop)
-		return "", fmt.Errorf("highlighting took longer than %v (limits.highlight_timeout)", r.highlightTimeout)
+		stop.Store(true)
+		return "", fmt.Errorf("highlighting took longer than %v (limits.highlight_timeout)", budget)
 	}
 	if res.err != nil {
 		return "", res.err
 	}
+	return r.format(coalesce(res.tokens))
+}
+
+// coalesce merges runs of tokens of one type, as chroma.Coalesce does, in
+// one pass.
+func coalesce(tokens []chroma.Token) []chroma.Token {
+	var out []chroma.Token
 	var b strings.Builder
-	if err := r.formatter.Format(&b, styles.Fallback, chroma.Literator(res.tokens...)); err != nil {
+	for i, t := range tokens {
+		b.WriteString(t.Value)
+		if i+1 < len(tokens) && tokens[i+1].Type == t.Type {
+			continue
+		}
+		out = append(out, chroma.Token{Type: t.Type, Value: b.String()})
+		b.Reset()
+	}
+	return out
+}
+
+// format turns tokens into HTML; a formatter panic is an error, not a
+// crashed page.
+func (r *nodeRenderer) format(tokens []chroma.Token) (out string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = "", fmt.Errorf("the highlighter crashed: %v", p)
+		}
+	}()
+	var b strings.Builder
+	if err := r.formatter.Format(&b, styles.Fallback, chroma.Literator(tokens...)); err != nil {
 		return "", err
 	}
 	return b.String(), nil

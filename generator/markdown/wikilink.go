@@ -43,11 +43,22 @@ func (n *WikiLink) DisplayText() string {
 	return n.Target
 }
 
+// maxWikiLink is the longest text between [[ and ]] that can be a link.
+const maxWikiLink = 500
+
 // ParseWikiLink splits the inside of [[ ]] into target, fragment and label.
-// ok is false when the text cannot be a link (empty, or a newline in it).
+// ok is false when the text cannot be a link (empty, longer than 500
+// bytes, or a newline or bracket in it).
 func ParseWikiLink(inner string) (target, fragment, label string, ok bool) {
-	if inner == "" || len(inner) > 500 {
+	if inner == "" || len(inner) > maxWikiLink {
 		return "", "", "", false
+	}
+	// The whole inside counts, label included: a bracket in a label would
+	// end the link early or open another.
+	for i := 0; i < len(inner); i++ {
+		if inner[i] == '\n' || inner[i] == '[' || inner[i] == ']' {
+			return "", "", "", false
+		}
 	}
 	if i := indexByte(inner, '|'); i >= 0 {
 		inner, label = inner[:i], trimSpace(inner[i+1:])
@@ -59,11 +70,6 @@ func ParseWikiLink(inner string) (target, fragment, label string, ok bool) {
 	target = trimSpace(target)
 	if target == "" && fragment == "" {
 		return "", "", "", false
-	}
-	for i := 0; i < len(inner); i++ {
-		if inner[i] == '\n' || inner[i] == '[' || inner[i] == ']' {
-			return "", "", "", false
-		}
 	}
 	return target, fragment, label, true
 }
@@ -91,7 +97,14 @@ func (wikiLinkParser) Parse(parent ast.Node, block text.Reader, pc parser.Contex
 	if len(line) < 5 || line[1] != '[' {
 		return nil
 	}
-	end := bytes.Index(line[2:], []byte("]]"))
+	// Look for ]] only as far as a link can reach: on a long line of
+	// "[[" without "]]", searching to the end of the line each time would
+	// take time quadratic in the line.
+	rest := line[2:]
+	if len(rest) > maxWikiLink+2 {
+		rest = rest[:maxWikiLink+2]
+	}
+	end := bytes.Index(rest, []byte("]]"))
 	if end < 0 {
 		return nil
 	}
