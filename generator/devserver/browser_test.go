@@ -164,6 +164,9 @@ func TestBrowser(t *testing.T) {
 	h.write("static/css/search.css", "body { border-top: 7px solid rgb(1, 2, 3); }\n") // overrides the theme's
 	one.until("tab one has the new stylesheet without reloading",
 		`window.kbMarker === 3 && getComputedStyle(document.body).borderTopWidth === "7px"`)
+	h.write("static/css/search.css", "body { border-top: 9px solid rgb(1, 2, 3); }\n")
+	one.until("and again",
+		`window.kbMarker === 3 && getComputedStyle(document.body).borderTopWidth === "9px" && document.querySelectorAll('link[href*="search.css"]').length === 1`)
 	t.Logf("%d tabs share %d event stream(s)", 3, h.s.hub.count())
 
 	// The server goes away, the site changes, the server comes back on

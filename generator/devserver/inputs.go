@@ -6,6 +6,9 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // inputs remembers a hash of the bytes of every file a build reads, taken
@@ -47,7 +50,7 @@ func (in *inputs) update(l layout, paths map[string]bool) bool {
 		if exists && fi.IsDir() {
 			in.read(l, p, cur)
 		} else if exists && l.input(p) {
-			cur[p] = in.sum(p, fi.Mode())
+			cur[p] = in.sum(p, fi.Mode(), make([]byte, 32<<10))
 		}
 		old, recorded := in.files[p]
 		before := map[string]entry{}
@@ -72,19 +75,44 @@ func (in *inputs) update(l layout, paths map[string]bool) bool {
 	return changed
 }
 
-// read records every input at or under start into m.
+// read records every input at or under start into m. Files are hashed
+// by a few goroutines at once: reading many small files is mostly waiting
+// for system calls.
 func (in *inputs) read(l layout, start string, m map[string]entry) {
+	type job struct {
+		p    string
+		mode fs.FileMode
+	}
+	var jobs []job
 	l.walk(start, func(p string, d fs.DirEntry) {
-		if !l.input(p) {
-			return
+		if l.input(p) {
+			jobs = append(jobs, job{p, d.Type()})
 		}
-		m[p] = in.sum(p, d.Type())
 	})
+	sums := make([]entry, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(jobs), 2*runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			buf := make([]byte, 32<<10)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				sums[i] = in.sum(jobs[i].p, jobs[i].mode, buf)
+			}
+		})
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		m[j.p] = sums[i]
+	}
 }
 
-// sum hashes what is at p. A file that cannot be read gets a hash of its
-// own, so making it readable again is a change.
-func (in *inputs) sum(p string, mode fs.FileMode) entry {
+// sum hashes what is at p, reading through buf. A file that cannot be
+// read gets a hash of its own, so making it readable again is a change.
+func (in *inputs) sum(p string, mode fs.FileMode, buf []byte) entry {
 	var h maphash.Hash
 	h.SetSeed(in.seed)
 	switch {
@@ -100,8 +128,16 @@ func (in *inputs) sum(p string, mode fs.FileMode) entry {
 			break
 		}
 		h.WriteString("file\x00")
-		if _, err := io.Copy(&h, f); err != nil {
-			h.WriteString("\x00unreadable")
+		for {
+			n, err := f.Read(buf)
+			h.Write(buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				h.WriteString("\x00unreadable")
+				break
+			}
 		}
 		f.Close()
 	default:

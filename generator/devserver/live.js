@@ -32,13 +32,15 @@
   }
 
   function swapCSS(id) {
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    // Links being replaced already (data-kb-old) are left to finish.
+    var links = document.querySelectorAll('link[rel="stylesheet"]:not([data-kb-old])');
     for (var i = 0; i < links.length; i++) {
       var old = links[i];
       var url = new URL(old.href, location.href);
       if (url.origin !== location.origin) continue;
       url.searchParams.set("kb", id);
       var next = old.cloneNode();
+      old.setAttribute("data-kb-old", "");
       next.href = url.href;
       next.addEventListener("load", function () { this.previous.remove(); });
       next.addEventListener("error", function () { this.previous.remove(); });
