@@ -13,6 +13,9 @@
 // served site is always what a clean build of the same files gives
 // ("Rebuilds: memoise, don't track" in DESIGN.md). The parts:
 //
+//   - layout.go says which files can change a build: site.toml, content/,
+//     layouts/, static/, archetypes/, i18n/ and the theme folder in use,
+//     never the output folder nor editors' temp and backup files;
 //   - watch.go turns fsnotify events (or polling, when the system's watch
 //     limit is reached) into batches, once the file system is quiet;
 //   - inputs.go hashes the files a build reads, so a batch that changed no

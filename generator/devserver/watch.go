@@ -301,8 +301,9 @@ func (w *watcher) fallback(err error) {
 				"  Raise it with: sudo sysctl fs.inotify.max_user_watches=524288\n"+
 				"  (add fs.inotify.max_user_watches=524288 to /etc/sysctl.conf to keep it). Polling every %v instead.\n", err, w.pollDef)
 		case errors.Is(err, syscall.EMFILE):
-			fmt.Fprintf(w.stderr, "kennisbank serve: cannot watch files: too many inotify instances (%v).\n"+
-				"  Raise it with: sudo sysctl fs.inotify.max_user_instances=1024. Polling every %v instead.\n", err, w.pollDef)
+			fmt.Fprintf(w.stderr, "kennisbank serve: cannot watch more files (%v).\n"+
+				"  Raise the limit on open files (ulimit -n) or, on Linux, on inotify instances\n"+
+				"  (sudo sysctl fs.inotify.max_user_instances=1024). Polling every %v instead.\n", err, w.pollDef)
 		default:
 			fmt.Fprintf(w.stderr, "kennisbank serve: cannot watch files (%v); polling every %v instead.\n", err, w.pollDef)
 		}
