@@ -354,27 +354,88 @@ func (o *output) canonical(p *content.Page) string {
 }
 
 // copyFiles adds the files beside the articles and the site's static/
-// folder to the output.
+// folder to the output. Neither may take the place of a page, an alias or
+// an export, and a file beside the articles may take no other file's
+// place either: two sources for one output path are an error naming both.
+// A static/ file may replace a theme or generated file of the same name,
+// as the README says. static/ must lie inside the site folder, and only
+// regular files are copied. Problems go straight into the site's
+// diagnostics, which are sorted after this step.
 func (o *output) copyFiles(contentFS fs.FS, files []string) error {
+	diags := &o.site.Diagnostics
+	// Where each page, alias and export is written, and from what.
+	owners := map[string]string{}
+	for _, p := range o.pages {
+		src := "the generated page /" + p.URL
+		switch {
+		case strings.HasSuffix(p.Path, ".md"):
+			src = o.cfg.ContentDir + "/" + p.Path
+		case p.Kind == content.KindSection || p.Kind == content.KindHome:
+			src = "the section page of " + o.cfg.ContentDir + "/" + p.Path
+		}
+		out := p.OutputPath()
+		if p.Kind == kind404 {
+			out = "404.html"
+		}
+		owners[out] = src
+		for _, name := range []string{"matrix.json", "matrix.csv", "vergelijking.json", "vergelijking.csv"} {
+			if _, ok := o.site.Files[p.URL+name]; ok && (o.matrices[p] != nil || o.comps[p] != nil) {
+				owners[p.URL+name] = src
+			}
+		}
+		for _, a := range p.Aliases {
+			owners[content.AliasURL(a)+"index.html"] = fmt.Sprintf("the alias %q of %s", a, src)
+		}
+	}
+	static := filepath.Join(o.opts.Source, "static")
+	var root *os.Root
+	if fi, err := os.Lstat(static); err == nil {
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			// The link itself is followed when the folder is opened, so
+			// it may only lead to a folder inside the site.
+			real, err := filepath.EvalSymlinks(static)
+			site, _ := filepath.EvalSymlinks(o.opts.Source)
+			if err != nil || site == "" || !within(real, site) {
+				diags.Errorf("static", 0, 0, "symlink", "static/ is a symbolic link to %s, outside the site folder: put the files themselves in static/", real)
+				return nil
+			}
+		}
+		if isDir(static) {
+			if root, err = os.OpenRoot(static); err != nil {
+				return err
+			}
+			defer root.Close()
+		}
+	}
 	for _, f := range files {
+		src := o.cfg.ContentDir + "/" + f
+		if _, taken := o.site.Files[f]; taken {
+			other := owners[f]
+			if other == "" {
+				other = "a file of the theme or a generated file"
+				if root != nil {
+					if _, err := root.Lstat(filepath.FromSlash(f)); err == nil {
+						other = "static/" + f
+					}
+				}
+			}
+			diags.Errorf(src, 0, 0, "duplicate-output", "%s and %s both become %s: rename or move one of them", src, other, f)
+			continue
+		}
 		b, err := fs.ReadFile(contentFS, f)
 		if err != nil {
-			return err
+			diags.Errorf(src, 0, 0, "read", "cannot read: %v", err)
+			continue
 		}
 		o.site.Files[f] = b
 	}
-	static := filepath.Join(o.opts.Source, "static")
-	if !isDir(static) {
+	if root == nil {
 		return nil
 	}
-	root, err := os.OpenRoot(static)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
 	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			diags.Errorf("static/"+p, 0, 0, "read", "cannot read: %v", err)
+			return nil
 		}
 		if content.IgnoredName(d.Name()) && p != "." {
 			if d.IsDir() {
@@ -383,15 +444,25 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			o.diags.Errorf("static/"+p, 0, 0, "symlink", "symbolic links are not copied from static/: put the file itself there")
+			diags.Errorf("static/"+p, 0, 0, "symlink", "symbolic links are not copied from static/: put the file itself there")
 			return nil
 		}
 		if d.IsDir() {
 			return nil
 		}
+		if !d.Type().IsRegular() {
+			// Reading a pipe or a device could block forever.
+			diags.Errorf("static/"+p, 0, 0, "not-a-file", "not a regular file (a pipe, socket or device): remove it from static/")
+			return nil
+		}
+		if other, ok := owners[p]; ok {
+			diags.Errorf("static/"+p, 0, 0, "duplicate-output", "static/%s and %s both become %s: rename or move one of them", p, other, p)
+			return nil
+		}
 		b, err := fs.ReadFile(root.FS(), p)
 		if err != nil {
-			return err
+			diags.Errorf("static/"+p, 0, 0, "read", "cannot read: %v", err)
+			return nil
 		}
 		o.site.Files[p] = b
 		return nil

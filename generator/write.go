@@ -27,23 +27,33 @@ type WriteOptions struct {
 // Write puts the site into dir: it writes a staging folder beside dir and
 // swaps it in only when everything is written, so a failed or killed
 // build leaves the previous output as it was.
+//
+// Two builds of one site write one after the other: the second waits for
+// the first's lock (see lock), and checks the folder only once it holds
+// it, so what it checks is what it replaces.
 func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteOptions) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	if err := checkOutputDir(dir, opts); err != nil {
+	// Write where the folder really is: through a symbolic link, the swap
+	// would replace the link instead of the site behind it.
+	dir = realPath(dir)
+	if err := checkOutputPath(dir, opts); err != nil {
 		return err
 	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	unlock, err := lock(dir)
+	unlock, err := lock(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if err := checkOutputDir(dir, opts); err != nil {
+		return err
+	}
 	removeLeftovers(dir)
 	staging, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".staging-")
 	if err != nil {
@@ -95,10 +105,33 @@ func localPath(name string) bool {
 }
 
 // checkOutputDir refuses output folders whose replacement would destroy
-// something: the site itself, its content, a parent of either, the home
-// folder, the file system root, or a folder with files not written by
-// kennisbank.
+// something (see checkOutputPath), and folders that are files or hold files
+// not written by kennisbank.
 func checkOutputDir(dir string, opts WriteOptions) error {
+	if err := checkOutputPath(dir, opts); err != nil {
+		return err
+	}
+	dir = realPath(dir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+		return fmt.Errorf("refusing output folder %s: it is a file, not a folder", dir)
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 || opts.Force {
+		return nil
+	}
+	return checkManifest(dir)
+}
+
+// checkOutputPath refuses output folders by where they are: the file
+// system root, the home folder, the site itself, its content, a parent of
+// either, or a folder inside one the build reads.
+func checkOutputPath(dir string, opts WriteOptions) error {
 	// Compare real locations: a symbolic link must not let the output
 	// folder stand for the site or the home folder.
 	dir = realPath(dir)
@@ -119,16 +152,19 @@ func checkOutputDir(dir string, opts WriteOptions) error {
 	case dir == contentDir || within(contentDir, dir) || within(dir, contentDir):
 		return fmt.Errorf("refusing output folder %s: it is, contains or lies inside the content folder", dir)
 	}
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	// Output inside a folder the build reads would be read back by the
+	// next build, and grow with every build.
+	for _, in := range []string{"static", "layouts", "i18n", "themes", "archetypes"} {
+		if d := realPath(filepath.Join(src, in)); dir == d || within(dir, d) {
+			return fmt.Errorf("refusing output folder %s: it lies inside the site's %s/ folder, which every build reads, so each build would copy the one before it", dir, in)
+		}
 	}
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 || opts.Force {
-		return nil
-	}
+	return nil
+}
+
+// checkManifest refuses a folder with files that kennisbank's manifest
+// does not list.
+func checkManifest(dir string) error {
 	m, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil {
 		return fmt.Errorf("refusing output folder %s: it has files kennisbank did not write; empty it, choose another folder, or pass --force to replace it", dir)
