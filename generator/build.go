@@ -6,6 +6,7 @@ package generator
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
@@ -75,6 +76,10 @@ func (e *BuildError) Error() string { return e.Diagnostics.Error() }
 // *BuildError with every diagnostic, and the partial Site for inspection.
 func Build(ctx context.Context, opts Options) (*Site, error) {
 	start := time.Now()
+	if opts.Cache != nil {
+		// A cache kept on disk loads while the content does.
+		go opts.Cache.load()
+	}
 	st, err := begin(ctx, opts)
 	if err != nil {
 		if st != nil && st.site != nil {
@@ -82,6 +87,9 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		}
 		return nil, err
 	}
+	st.gen = opts.Cache.begin()
+	done := false
+	defer func() { opts.Cache.end(st.gen, done) }()
 	site := st.site
 	st.link()
 	if err := st.render(ctx); err != nil {
@@ -110,6 +118,7 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 	}
 	site.Stats.Files = len(site.Files)
 	site.Stats.Duration = time.Since(start)
+	done = true
 	return site, site.fail()
 }
 
@@ -123,6 +132,7 @@ type state struct {
 	th        *theme.Theme
 	graph     *link.Graph
 	rendered  map[*content.Page]*renderedPage
+	gen       uint64 // the build's number in opts.Cache
 }
 
 // begin reads the configuration, the content and the theme.
@@ -182,7 +192,7 @@ func (st *state) link() {
 // links point at.
 func (st *state) render(ctx context.Context) error {
 	site, cfg, g := st.site, st.cfg, st.graph
-	rendered, err := renderMarkdown(ctx, cfg, st.th, g, st.set.Pages, st.opts.Cache, &site.Stats)
+	rendered, err := renderMarkdown(ctx, cfg, st.th, g, st.set.Pages, st.opts.Cache, st.gen, &site.Stats)
 	if err != nil {
 		return err
 	}
@@ -209,6 +219,7 @@ func (st *state) render(ctx context.Context) error {
 // output derives the generated pages.
 func (st *state) output() *output {
 	out := newOutput(st.cfg, st.th, st.site, st.rendered, st.opts)
+	out.gen = st.gen
 	out.derive()
 	return out
 }
@@ -258,18 +269,24 @@ func isDir(p string) bool {
 
 // renderedPage is one page's Markdown turned into HTML.
 type renderedPage struct {
-	result   *markdown.Result
-	err      error
-	extraIDs []string // IDs the theme adds to the page (relation anchors)
+	result *markdown.Result
+	html   string // result.HTML
+	// sum and htmlSum stand for the body and the HTML in data keys; they
+	// are set when a cache is used.
+	sum, htmlSum [32]byte
+	err          error
+	extraIDs     []string // IDs the theme adds to the page (relation anchors)
 }
 
-func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, stats *Stats) (map[*content.Page]*renderedPage, error) {
-	r := markdown.New(markdown.Options{
+func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, gen uint64, stats *Stats) (map[*content.Page]*renderedPage, error) {
+	mdOpts := markdown.Options{
 		UnsafeHTML:       cfg.Markup.UnsafeHTML,
 		Typographer:      cfg.Markup.TypographerOn(),
 		HighlightTimeout: durationOr(cfg.Limits.HighlightTimeout, 2*time.Second),
 		AnchorLabel:      th.T("heading_anchor"),
-	})
+	}
+	optsSum := sha256.Sum256(fmt.Appendf(nil, "%#v", mdOpts))
+	r := markdown.New(mdOpts)
 	renderTimeout := durationOr(cfg.Limits.RenderTimeout, 10*time.Second)
 	results := make([]*renderedPage, len(pages))
 	jobs := make(chan int)
@@ -282,15 +299,16 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 			for i := range jobs {
 				p := pages[i]
 				res := g.Resolver(p)
-				if hit := cache.lookup(p, res); hit != nil {
-					results[i] = &renderedPage{result: hit}
-					continue
-				}
-				pctx, cancel := context.WithTimeout(ctx, renderTimeout)
 				prefix := ""
 				if p.Kind == content.KindPage {
 					prefix = "../"
 				}
+				in := mdInputs{options: optsSum, bodyLine: p.BodyLine, prefix: prefix}
+				if e := cache.markdown(gen, p, in, res); e != nil {
+					results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum}
+					continue
+				}
+				pctx, cancel := context.WithTimeout(ctx, renderTimeout)
 				out, err := r.Render(pctx, markdown.Page{Source: p.Body, BodyLine: p.BodyLine, AssetPrefix: prefix}, res)
 				cancel()
 				if err != nil {
@@ -300,11 +318,11 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 					results[i] = &renderedPage{result: &markdown.Result{}, err: err}
 					continue
 				}
-				cache.store(p, out, res)
+				e := cache.storeMarkdown(gen, p, in, out, res)
 				mu.Lock()
 				stats.Rendered++
 				mu.Unlock()
-				results[i] = &renderedPage{result: out}
+				results[i] = &renderedPage{result: out, html: e.html, sum: e.sum, htmlSum: e.htmlSum}
 			}
 		}()
 	}

@@ -3,9 +3,11 @@ package generator
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,7 +152,7 @@ func BenchmarkRebuild(b *testing.B) {
 			if _, err := Build(context.Background(), Options{Source: src, Cache: cache}); err != nil {
 				b.Fatal(err)
 			}
-			page := filepath.Join(src, "content", "rollen", "coach.md")
+			page := firstArticle(b, filepath.Join(src, "content", "artikelen"))
 			orig, err := os.ReadFile(page)
 			if err != nil {
 				b.Fatal(err)
@@ -168,12 +170,35 @@ func BenchmarkRebuild(b *testing.B) {
 				if err := os.WriteFile(page, []byte(text), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := Build(context.Background(), Options{Source: src, Cache: cache}); err != nil {
-					b.Fatal(err)
-				}
+				// The label lets a profile show the rebuilds alone:
+				// go tool pprof -tagfocus rebuild=.
+				pprof.Do(context.Background(), pprof.Labels("rebuild", edit), func(ctx context.Context) {
+					if _, err := Build(ctx, Options{Source: src, Cache: cache}); err != nil {
+						b.Fatal(err)
+					}
+				})
 			}
 		})
 	}
+}
+
+// firstArticle returns the first page file under dir, in path order.
+func firstArticle(b testing.TB, dir string) string {
+	b.Helper()
+	var found string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found != "" {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".md") && d.Name() != "_index.md" {
+			found = p
+		}
+		return nil
+	})
+	if err != nil || found == "" {
+		b.Fatalf("no article under %s: %v", dir, err)
+	}
+	return found
 }
 
 // copySite copies a site folder, so a benchmark can edit it.

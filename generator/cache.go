@@ -1,29 +1,105 @@
 package generator
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
+	"slices"
 	"sync"
 
 	"kennisbank/generator/content"
 	"kennisbank/generator/markdown"
 )
 
-// Cache memoises rendered Markdown across builds (see "Rebuilds: memoise,
-// don't track" in DESIGN.md). An entry is keyed by the page's path and the
-// hash of its body, and is reused only when every link in it still
-// resolves to the same URL and title; so it can never be stale. The zero
-// value is ready; a nil *Cache caches nothing.
+// Cache memoises the pure steps of a build across builds (see "Rebuilds:
+// memoise, don't track" in DESIGN.md):
+//
+//   - a page's Markdown turned into HTML, keyed by its body and the
+//     options that shape it, and reused only when every link in it still
+//     resolves to the same URL and title;
+//   - a page's output, keyed by a hash of everything its layout is given
+//     (its PageData, the theme and the layout's name);
+//   - the search index and other site-wide files, keyed by all of their
+//     input.
+//
+// Nothing is tracked: every build recomputes every key, and an entry is
+// used only when its key matches, so the cache cannot serve a stale page.
+// Entries that a build did not use are dropped when it ends, so the cache
+// holds about one site.
+//
+// The zero value is an empty cache in memory, ready to use; a nil *Cache
+// caches nothing. OpenCache gives one kept in a folder between runs. A
+// Cache may be shared by builds that run one after the other or at once.
 type Cache struct {
 	mu      sync.Mutex
-	entries map[string]cacheEntry
-	Hits    int
+	md      map[string]*mdEntry // by page path
+	pages   map[dataKey]*pageEntry
+	extras  map[string]*extraEntry // by name: "search", "graph", …
+	gen     uint64                 // the last build's number
+	active  map[uint64]bool        // builds running now
+	changed bool                   // entries added or dropped since the last save
+	keys    keyer
+
+	// dir is the folder of a persistent cache; "" keeps it in memory.
+	dir      string
+	loadOnce sync.Once
+	loadErr  error
+
+	// Hits counts the pages whose Markdown came from the cache.
+	Hits int
 }
 
-type cacheEntry struct {
-	sum      [32]byte
-	bodyLine int
+// mdEntry is one page's rendered Markdown.
+type mdEntry struct {
+	sum      [32]byte // of mdInputs and the body
+	htmlSum  [32]byte // of result.HTML
+	in       mdInputs
+	body     []byte // the body it was made from; nil when loaded from disk
 	result   *markdown.Result
-	resolved []markdown.Resolved
+	resolved []markdown.Resolved // what each of result.Refs resolved to
+	html     string              // result.HTML, made once
+	used     uint64
+}
+
+// mdInputs is what shapes a page's HTML besides its body and its links.
+type mdInputs struct {
+	options  [32]byte // of the Markdown options
+	bodyLine int
+	prefix   string // asset prefix
+}
+
+func (in mdInputs) sum(body []byte) [32]byte {
+	h := sha256.New()
+	h.Write(in.options[:])
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(in.bodyLine))
+	h.Write(n[:])
+	binary.LittleEndian.PutUint64(n[:], uint64(len(in.prefix)))
+	h.Write(n[:])
+	h.Write([]byte(in.prefix))
+	h.Write(body)
+	var s [32]byte
+	h.Sum(s[:0])
+	return s
+}
+
+// pageEntry is one page's output.
+type pageEntry struct {
+	out  []byte
+	used uint64
+}
+
+// extraEntry is a site-wide output: files keyed by all of their input.
+type extraEntry struct {
+	key   dataKey
+	files map[string][]byte
+	used  uint64
+}
+
+// resolveIfer resolves a page's links only if they all resolve as they
+// did before (link's page resolver does).
+type resolveIfer interface {
+	ResolveIf(refs []markdown.Ref, want []markdown.Resolved) bool
 }
 
 // peeker resolves a link without recording it.
@@ -31,51 +107,202 @@ type peeker interface {
 	Peek(markdown.Ref) markdown.Resolved
 }
 
-func (c *Cache) lookup(p *content.Page, res markdown.Resolver) *markdown.Result {
+// begin starts a build and returns its number.
+func (c *Cache) begin() uint64 {
 	if c == nil {
-		return nil
+		return 0
 	}
+	c.load()
 	c.mu.Lock()
-	e, ok := c.entries[p.Path]
-	c.mu.Unlock()
-	if !ok || e.sum != sha256.Sum256(p.Body) || e.bodyLine != p.BodyLine {
-		return nil
+	defer c.mu.Unlock()
+	c.gen++
+	if c.active == nil {
+		c.active = map[uint64]bool{}
 	}
-	pk, ok := res.(peeker)
-	if !ok {
-		return nil
-	}
-	for i, ref := range e.result.Refs {
-		if pk.Peek(ref) != e.resolved[i] {
-			return nil
-		}
-	}
-	// A hit: record the links as a render would.
-	for _, ref := range e.result.Refs {
-		res.Resolve(ref)
-	}
-	c.mu.Lock()
-	c.Hits++
-	c.mu.Unlock()
-	return e.result
+	c.active[c.gen] = true
+	return c.gen
 }
 
-func (c *Cache) store(p *content.Page, r *markdown.Result, res markdown.Resolver) {
+// end finishes build gen. When it completed, entries that no build has
+// used since it began are dropped, unless an older build still runs.
+func (c *Cache) end(gen uint64, completed bool) {
 	if c == nil {
 		return
-	}
-	pk, ok := res.(peeker)
-	if !ok {
-		return
-	}
-	resolved := make([]markdown.Resolved, len(r.Refs))
-	for i, ref := range r.Refs {
-		resolved[i] = pk.Peek(ref)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]cacheEntry{}
+	delete(c.active, gen)
+	for g := range c.active {
+		if g < gen {
+			return
+		}
 	}
-	c.entries[p.Path] = cacheEntry{sum: sha256.Sum256(p.Body), bodyLine: p.BodyLine, result: r, resolved: resolved}
+	if !completed {
+		return
+	}
+	for k, e := range c.md {
+		if e.used < gen {
+			delete(c.md, k)
+			c.changed = true
+		}
+	}
+	for k, e := range c.pages {
+		if e.used < gen {
+			delete(c.pages, k)
+			c.changed = true
+		}
+	}
+	for k, e := range c.extras {
+		if e.used < gen {
+			delete(c.extras, k)
+			c.changed = true
+		}
+	}
+}
+
+// load reads a persistent cache from its folder, once.
+func (c *Cache) load() {
+	if c == nil || c.dir == "" {
+		return
+	}
+	c.loadOnce.Do(func() { c.loadErr = c.readDir() })
+}
+
+// markdown returns the cached render of p, recording its links with res,
+// or nil when the page must be rendered.
+func (c *Cache) markdown(gen uint64, p *content.Page, in mdInputs, res markdown.Resolver) *mdEntry {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	e := c.md[p.Path]
+	c.mu.Unlock()
+	if e == nil || e.in != in {
+		return nil
+	}
+	if e.body != nil {
+		if !bytes.Equal(e.body, p.Body) {
+			return nil
+		}
+	} else if e.sum != in.sum(p.Body) {
+		return nil
+	}
+	ri, ok := res.(resolveIfer)
+	if !ok || !ri.ResolveIf(e.result.Refs, e.resolved) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.body == nil {
+		e.body = p.Body
+	}
+	e.used = max(e.used, gen)
+	c.Hits++
+	return e
+}
+
+// storeMarkdown keeps a fresh render of p and returns its entry. Renders
+// with warnings are not kept: a highlighter that ran out of time must get
+// another chance.
+func (c *Cache) storeMarkdown(gen uint64, p *content.Page, in mdInputs, r *markdown.Result, res markdown.Resolver) *mdEntry {
+	e := &mdEntry{in: in, body: p.Body, result: r, html: string(r.HTML), used: gen}
+	if c == nil {
+		return e
+	}
+	e.sum = in.sum(p.Body)
+	e.htmlSum = sha256.Sum256(r.HTML)
+	if len(r.Warnings) > 0 {
+		return e
+	}
+	pk, ok := res.(peeker)
+	if !ok {
+		return e
+	}
+	e.resolved = make([]markdown.Resolved, len(r.Refs))
+	for i, ref := range r.Refs {
+		e.resolved[i] = pk.Peek(ref)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.md == nil {
+		c.md = map[string]*mdEntry{}
+	}
+	c.md[p.Path] = e
+	c.changed = true
+	return e
+}
+
+// page returns the output stored under key, or nil.
+func (c *Cache) page(gen uint64, key dataKey) []byte {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.pages[key]
+	if e == nil {
+		return nil
+	}
+	e.used = max(e.used, gen)
+	return e.out
+}
+
+func (c *Cache) storePage(gen uint64, key dataKey, out []byte) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages == nil {
+		c.pages = map[dataKey]*pageEntry{}
+	}
+	c.pages[key] = &pageEntry{out: out, used: gen}
+	c.changed = true
+}
+
+// extra returns the files stored as name under key, or nil.
+func (c *Cache) extra(gen uint64, name string, key dataKey) map[string][]byte {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.extras[name]
+	if e == nil || e.key != key {
+		return nil
+	}
+	e.used = max(e.used, gen)
+	return e.files
+}
+
+func (c *Cache) storeExtra(gen uint64, name string, key dataKey, files map[string][]byte) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.extras == nil {
+		c.extras = map[string]*extraEntry{}
+	}
+	c.extras[name] = &extraEntry{key: key, files: files, used: gen}
+	c.changed = true
+}
+
+// key returns the data key of v after the prefix parts; with a nil cache
+// it returns the zero key without doing the work.
+func (c *Cache) key(v any, prefix ...[]byte) dataKey {
+	if c == nil {
+		return dataKey{}
+	}
+	return c.keys.key(v, prefix...)
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

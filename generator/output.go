@@ -31,10 +31,13 @@ type output struct {
 	site     *Site
 	rendered map[*content.Page]*renderedPage
 	opts     Options
+	gen      uint64 // the build's number in opts.Cache
 	diags    content.Diagnostics
 
 	pages    []*content.Page // content pages and generated pages
 	children map[string][]*content.Page
+	siblings map[string][]*content.Page // parent URL → its articles
+	sibIndex map[*content.Page]int      // an article's place among them
 	tags     map[string][]*content.Page // tag slug → pages
 	tagNames map[string]string
 	authors  map[string]*content.Page // author slug → page
@@ -156,6 +159,19 @@ func (o *output) derive() {
 	for k := range o.children {
 		sortPages(o.children[k])
 	}
+	// Articles in the same section, in list order, for previous and next.
+	o.siblings = map[string][]*content.Page{}
+	o.sibIndex = map[*content.Page]int{}
+	for parent, kids := range o.children {
+		var pages []*content.Page
+		for _, q := range kids {
+			if q.Kind == content.KindPage {
+				o.sibIndex[q] = len(pages)
+				pages = append(pages, q)
+			}
+		}
+		o.siblings[parent] = pages
+	}
 	o.urls = byURL
 	o.sections = map[string]string{}
 	for _, p := range o.site.Pages {
@@ -264,9 +280,25 @@ func (o *output) renderPages(ctx context.Context) error {
 func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
 	files := map[string][]byte{}
 	var errs []string
-	b, err := o.th.Render(layoutFor(p), o.pageData(p))
-	if err != nil {
-		return nil, []string{err.Error()}
+	data, layout := o.pageData(p), layoutFor(p)
+	// Matrix and comparison pages hold tables that point at every page
+	// of the matrix; there are few of them, so they are always rendered.
+	cache := o.opts.Cache
+	memo := cache != nil && p.Kind != kindMatrix && p.Kind != kindComparison
+	var key dataKey
+	var b []byte
+	if memo {
+		key = o.dataKey(data, layout)
+		b = cache.page(o.gen, key)
+	}
+	if b == nil {
+		var err error
+		if b, err = o.th.Render(layout, data); err != nil {
+			return nil, []string{err.Error()}
+		}
+		if memo {
+			cache.storePage(o.gen, key, b)
+		}
 	}
 	out := p.OutputPath()
 	if p.Kind == kind404 {
@@ -287,6 +319,32 @@ func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
 		}
 	}
 	return files, errs
+}
+
+// dataKey is the key of a page's output: the theme, the layout and
+// everything in data. The page's body and HTML, the bulk of it, enter as
+// the sums its render computed once, so a key costs little more than the
+// links on the page.
+func (o *output) dataKey(d *PageData, layout string) dataKey {
+	cache := o.opts.Cache
+	th := o.th.Sum()
+	var sum, htmlSum [32]byte
+	if r := o.rendered[d.Page]; r != nil {
+		sum, htmlSum = r.sum, r.htmlSum
+	}
+	page := *d.Page
+	if sum != ([32]byte{}) {
+		page.Body = nil
+	}
+	pageKey := cache.key(&page, sum[:])
+	view := *d
+	view.Page = nil
+	if htmlSum != ([32]byte{}) && string(d.Content) == o.rendered[d.Page].html {
+		view.Content = ""
+	} else {
+		htmlSum = [32]byte{}
+	}
+	return cache.key(&view, th[:], []byte(layout), pageKey[:], htmlSum[:])
 }
 
 func layoutFor(p *content.Page) string {
@@ -479,7 +537,7 @@ func (o *output) pageData(p *content.Page) *PageData {
 		}
 	}
 	if r := o.rendered[p]; r != nil && r.result != nil {
-		d.Content = template.HTML(r.result.HTML)
+		d.Content = template.HTML(r.html)
 		if d.Summary == "" {
 			d.Summary = truncate(r.result.Lead, 200)
 		}
@@ -605,33 +663,31 @@ func (o *output) prevNext(p *content.Page, d *PageData) {
 	if p.Kind != content.KindPage {
 		return
 	}
-	sib := o.children[p.ParentURL()]
-	var pages []*content.Page
-	for _, s := range sib {
-		if s.Kind == content.KindPage {
-			pages = append(pages, s)
-		}
+	pages := o.siblings[p.ParentURL()]
+	i, ok := o.sibIndex[p]
+	if !ok {
+		return
 	}
-	i := slices.Index(pages, p)
 	if i > 0 {
 		l := o.link(p, pages[i-1])
 		d.Prev = &l
 	}
-	if i >= 0 && i < len(pages)-1 {
+	if i < len(pages)-1 {
 		l := o.link(p, pages[i+1])
 		d.Next = &l
 	}
 }
 
 func (o *output) relations(p *content.Page, d *PageData) {
+	allOut, allIn := o.nb.Out(p, link.KindRelation), o.nb.In(p, link.KindRelation)
 	for _, rel := range o.cfg.Relations {
 		var out, in []link.Edge
-		for _, e := range o.nb.Out(p, link.KindRelation) {
+		for _, e := range allOut {
 			if e.Relation == rel.Key {
 				out = append(out, e)
 			}
 		}
-		for _, e := range o.nb.In(p, link.KindRelation) {
+		for _, e := range allIn {
 			if e.Relation == rel.Key {
 				in = append(in, e)
 			}

