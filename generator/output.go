@@ -452,9 +452,15 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 			// The link itself is followed when the folder is opened, so
 			// it may only lead to a folder inside the site.
 			real, err := filepath.EvalSymlinks(static)
-			site, _ := filepath.EvalSymlinks(o.opts.Source)
-			if err != nil || site == "" || !within(real, site) {
+			if err != nil {
+				diags.Errorf("static", 0, 0, "symlink", "static/ is a symbolic link that leads nowhere (%v): replace it with a folder", err)
+				return nil
+			}
+			if site, err := filepath.EvalSymlinks(o.opts.Source); err != nil || !within(real, site) {
 				diags.Errorf("static", 0, 0, "symlink", "static/ is a symbolic link to %s, outside the site folder: put the files themselves in static/", real)
+				// The theme has read static/ through the link already:
+				// keep nothing a failed build could still hand out.
+				clear(o.site.Files)
 				return nil
 			}
 		}
