@@ -273,9 +273,9 @@ type renderedPage struct {
 	html   string // result.HTML
 	// sum and htmlSum stand for the body and the HTML in data keys; they
 	// are set when a cache is used.
-	sum, htmlSum [32]byte
-	err          error
-	extraIDs     []string // IDs the theme adds to the page (relation anchors)
+	sum, htmlSum, textSum [32]byte
+	err                   error
+	extraIDs              []string // IDs the theme adds to the page (relation anchors)
 }
 
 func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, gen uint64, stats *Stats) (map[*content.Page]*renderedPage, error) {
@@ -305,7 +305,7 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 				}
 				in := mdInputs{options: optsSum, bodyLine: p.BodyLine, prefix: prefix}
 				if e := cache.markdown(gen, p, in, res); e != nil {
-					results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum}
+					results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
 					continue
 				}
 				pctx, cancel := context.WithTimeout(ctx, renderTimeout)
@@ -322,7 +322,7 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 				mu.Lock()
 				stats.Rendered++
 				mu.Unlock()
-				results[i] = &renderedPage{result: out, html: e.html, sum: e.sum, htmlSum: e.htmlSum}
+				results[i] = &renderedPage{result: out, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
 			}
 		}()
 	}

@@ -53,6 +53,7 @@ type Cache struct {
 type mdEntry struct {
 	sum      [32]byte // of mdInputs and the body
 	htmlSum  [32]byte // of result.HTML
+	textSum  [32]byte // of result.Text
 	in       mdInputs
 	body     []byte // the body it was made from; nil when loaded from disk
 	result   *markdown.Result
@@ -211,6 +212,7 @@ func (c *Cache) storeMarkdown(gen uint64, p *content.Page, in mdInputs, r *markd
 	}
 	e.sum = in.sum(p.Body)
 	e.htmlSum = sha256.Sum256(r.HTML)
+	e.textSum = sha256.Sum256([]byte(r.Text))
 	if len(r.Warnings) > 0 {
 		return e
 	}

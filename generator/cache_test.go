@@ -122,18 +122,25 @@ func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
 // must change, and the whole output must be what a build without a cache
 // makes.
 func TestCacheNeverStale(t *testing.T) {
-	caches := map[string]func(t *testing.T) *Cache{
-		"memory": func(t *testing.T) *Cache { return &Cache{} },
-	}
-	for name, newCache := range caches {
+	for _, onDisk := range []bool{false, true} {
+		name := map[bool]string{false: "memory", true: "disk"}[onDisk]
 		t.Run(name, func(t *testing.T) {
 			src := writeCacheSite(t)
-			cache := newCache(t)
+			cache, dir := &Cache{}, t.TempDir()
+			// On disk, every build reads the cache afresh and saves it,
+			// as separate runs of kennisbank build do.
 			build := func(c *Cache) *Site {
 				t.Helper()
+				if c != nil && onDisk {
+					c = OpenCache(dir)
+					cache = c
+				}
 				site, err := Build(context.Background(), Options{Source: src, Cache: c})
 				if err != nil {
 					t.Fatalf("build: %v", err)
+				}
+				if err := c.Save(); err != nil {
+					t.Fatalf("saving the cache: %v", err)
 				}
 				return site
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -137,50 +138,93 @@ func (o *output) robots() []byte {
 
 // graph writes graph.json: every page as a node and every edge, typed.
 func (o *output) graph() []byte {
-	type node struct {
-		ID      string `json:"id"`
-		Title   string `json:"title"`
-		URL     string `json:"url"`
-		Section string `json:"section"`
-		Type    string `json:"type,omitempty"`
-	}
 	type edge struct {
-		From     string `json:"from"`
-		To       string `json:"to"`
-		Kind     string `json:"kind"`
-		Relation string `json:"relation,omitempty"`
-		Level    string `json:"level,omitempty"`
+		From, To, Kind, Relation, Level string
 	}
-	g := struct {
-		Nodes []node `json:"nodes"`
-		Edges []edge `json:"edges"`
-	}{Nodes: []node{}, Edges: []edge{}}
-	for _, p := range o.site.Pages {
-		n := node{ID: strings.TrimSuffix(p.URL, "/"), Title: p.Title, URL: p.URL, Section: p.Section}
-		if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage {
-			n.Type = e.Type
+	// The same bytes json.MarshalIndent(…, "", "  ") gives for
+	// {"nodes": […], "edges": […]}, written directly: the file is large
+	// and made on every build.
+	b := make([]byte, 0, 256*(len(o.site.Pages)+len(o.site.Edges)))
+	b = append(b, "{\n  \"nodes\": ["...)
+	for i, p := range o.site.Pages {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		g.Nodes = append(g.Nodes, n)
+		b = append(b, "\n    {\n      \"id\": "...)
+		b = appendJSONString(b, strings.TrimSuffix(p.URL, "/"))
+		b = append(b, ",\n      \"title\": "...)
+		b = appendJSONString(b, p.Title)
+		b = append(b, ",\n      \"url\": "...)
+		b = appendJSONString(b, p.URL)
+		b = append(b, ",\n      \"section\": "...)
+		b = appendJSONString(b, p.Section)
+		if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage && e.Type != "" {
+			b = append(b, ",\n      \"type\": "...)
+			b = appendJSONString(b, e.Type)
+		}
+		b = append(b, "\n    }"...)
 	}
-	seen := map[edge]bool{}
+	if len(o.site.Pages) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "],\n  \"edges\": ["...)
+	seen := make(map[edge]bool, len(o.site.Edges))
+	n := 0
 	for _, e := range o.site.Edges {
 		ge := edge{From: strings.TrimSuffix(e.From.URL, "/"), To: strings.TrimSuffix(e.To.URL, "/"), Kind: string(e.Kind), Relation: e.Relation, Level: e.Level}
-		if !seen[ge] {
-			seen[ge] = true
-			g.Edges = append(g.Edges, ge)
+		if seen[ge] {
+			continue
+		}
+		seen[ge] = true
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = append(b, "\n    {\n      \"from\": "...)
+		b = appendJSONString(b, ge.From)
+		b = append(b, ",\n      \"to\": "...)
+		b = appendJSONString(b, ge.To)
+		b = append(b, ",\n      \"kind\": "...)
+		b = appendJSONString(b, ge.Kind)
+		if ge.Relation != "" {
+			b = append(b, ",\n      \"relation\": "...)
+			b = appendJSONString(b, ge.Relation)
+		}
+		if ge.Level != "" {
+			b = append(b, ",\n      \"level\": "...)
+			b = appendJSONString(b, ge.Level)
+		}
+		b = append(b, "\n    }"...)
+	}
+	if n > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "]\n}\n"...)
+	return slices.Clip(b)
+}
+
+// appendJSONString appends s as encoding/json writes it.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
 		}
 	}
-	b, _ := json.MarshalIndent(g, "", "  ")
-	return append(b, '\n')
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // searchIndex adds the search index files.
 func (o *output) searchIndex() error {
 	var docs []search.Doc
+	var pageOf []*content.Page
 	for _, p := range o.site.Pages {
 		if p.Kind == content.KindHome {
 			continue
 		}
+		pageOf = append(pageOf, p)
 		d := search.Doc{URL: p.URL, Title: p.Title, Section: o.sectionTitle(p), Aliases: p.Aliases, Tags: p.Tags, Summary: p.Summary}
 		if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage {
 			d.Type = e.Type
@@ -201,13 +245,33 @@ func (o *output) searchIndex() error {
 		}
 		docs = append(docs, d)
 	}
+	// The index depends on every document; its key stands for each
+	// page's text by the sum its render computed.
+	cache := o.opts.Cache
+	var key dataKey
+	if cache != nil {
+		view := slices.Clone(docs)
+		var sums []byte
+		for i, d := range docs {
+			if r := o.rendered[pageOf[i]]; r != nil && r.result != nil && r.textSum != ([32]byte{}) && d.Body == r.result.Text {
+				view[i].Body = ""
+				sums = append(sums, r.textSum[:]...)
+			} else {
+				sums = append(sums, make([]byte, 32)...)
+			}
+		}
+		key = cache.key(view, sums)
+		if files := cache.extra(o.gen, "search", key); files != nil {
+			maps.Copy(o.site.Files, files)
+			return nil
+		}
+	}
 	files, err := search.Build(docs)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	for name, b := range files {
-		o.site.Files[name] = b
-	}
+	maps.Copy(o.site.Files, files)
+	cache.storeExtra(o.gen, "search", key, files)
 	return nil
 }
 

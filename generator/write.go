@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // manifestName is the file in the output folder that lists what the
@@ -16,6 +18,11 @@ const manifestName = ".kennisbank-manifest"
 
 // WriteOptions control writing the output folder.
 type WriteOptions struct {
+	// Cache, when it is kept on disk (OpenCache), remembers what Write
+	// wrote, so that the next Write links the files whose bytes did not
+	// change instead of writing them again, and leaves the folder as it
+	// is when nothing changed.
+	Cache *Cache
 	// Force allows replacing a folder that holds files kennisbank did
 	// not write.
 	Force bool
@@ -55,6 +62,26 @@ func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteO
 		return err
 	}
 	removeLeftovers(dir)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !localPath(name) {
+			return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
+		}
+	}
+	// With a cache on disk, write only what changed (see writestate.go).
+	var sums map[string][32]byte
+	var prev *writeState
+	if opts.Cache.Dir() != "" {
+		sums = sumFiles(files, names)
+		prev = readWriteState(opts.Cache, dir)
+		if !opts.Force && prev.unchanged(names, sums) {
+			return nil
+		}
+	}
 	staging, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".staging-")
 	if err != nil {
 		return err
@@ -65,25 +92,29 @@ func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteO
 			os.RemoveAll(staging)
 		}
 	}()
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return err
+	var werr error
+	var mu sync.Mutex
+	parallel(len(names), func(i int) bool {
+		name := names[i]
+		err := ctx.Err()
+		if err == nil {
+			p := filepath.Join(staging, filepath.FromSlash(name))
+			if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+				if !prev.link(name, sums[name], p) {
+					err = os.WriteFile(p, files[name], 0o644)
+				}
+			}
 		}
-		if !localPath(name) {
-			return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
+		if err != nil {
+			mu.Lock()
+			werr = cmp.Or(werr, err)
+			mu.Unlock()
+			return false
 		}
-		p := filepath.Join(staging, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			return err
-		}
+		return true
+	})
+	if werr != nil {
+		return werr
 	}
 	manifest := strings.Join(names, "\n") + "\n"
 	if err := os.WriteFile(filepath.Join(staging, manifestName), []byte(manifest), 0o644); err != nil {
@@ -96,6 +127,11 @@ func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteO
 		return err
 	}
 	ok = true
+	if sums != nil {
+		// Without a record the next build writes everything; that is all
+		// a failure here costs.
+		_ = recordWriteState(opts.Cache, dir, names, sums)
+	}
 	return nil
 }
 

@@ -120,6 +120,8 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	quiet := fs.Bool("quiet", false, "print nothing on success")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	memprofile := fs.String("memprofile", "", "write a heap profile to this file after the build")
+	cacheDir := fs.String("cache", "", "keep the build cache in this folder, outside the output folder\n(default: a folder for this site in the user's cache folder)")
+	noCache := fs.Bool("no-cache", false, "build everything afresh, without reading or writing a cache")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -141,6 +143,15 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.Stderr, "kennisbank: %v\n", err)
 		return 2
 	}
+	if !*noCache {
+		dir := *cacheDir
+		if dir == "" {
+			dir, _ = generator.DefaultCacheDir(b.source) // no cache folder: build without
+		}
+		if dir != "" {
+			opts.Cache = generator.OpenCache(dir)
+		}
+	}
 	site, err := generator.Build(ctx, opts)
 	if code := c.report(site, err); code != 0 {
 		return code
@@ -149,10 +160,22 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	if out == "" {
 		out = filepath.Join(b.source, site.Config.OutputDir)
 	}
+	// Every build replaces the output folder: a cache in it would be lost,
+	// and then be a file kennisbank did not write.
+	cache := opts.Cache
+	if dir := cache.Dir(); dir != "" && inside(dir, out) {
+		cache = nil
+	}
 	start := time.Now()
-	if err := generator.Write(ctx, site.Files, out, generator.WriteOptions{Force: *force, Source: b.source, ContentDir: site.Config.ContentDir}); err != nil {
+	if err := generator.Write(ctx, site.Files, out, generator.WriteOptions{Force: *force, Source: b.source, ContentDir: site.Config.ContentDir, Cache: cache}); err != nil {
 		fmt.Fprintf(c.Stderr, "kennisbank: write: %v\n", err)
 		return 1
+	}
+	if cache == nil && opts.Cache != nil {
+		fmt.Fprintf(c.Stderr, "kennisbank: not keeping the cache in %s, inside the output folder: choose another folder with --cache\n", opts.Cache.Dir())
+	}
+	if err := cache.Save(); err != nil {
+		fmt.Fprintf(c.Stderr, "kennisbank: %v (the site was built; the next build starts without a cache)\n", err)
 	}
 	if *memprofile != "" {
 		if f, err := os.Create(*memprofile); err == nil {
@@ -166,6 +189,17 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 			st.Pages, st.Sections, st.Files, out, (st.Duration + time.Since(start)).Round(time.Millisecond))
 	}
 	return 0
+}
+
+// inside reports whether path is dir or lies inside it.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // report prints diagnostics and returns the exit code for a build result.

@@ -1,0 +1,80 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"kennisbank/generator/config"
+	"kennisbank/generator/content"
+	"kennisbank/generator/link"
+)
+
+// graphMarshal is graph.json as encoding/json writes it, the form graph
+// writes by hand.
+func graphMarshal(o *output) []byte {
+	type node struct {
+		ID      string `json:"id"`
+		Title   string `json:"title"`
+		URL     string `json:"url"`
+		Section string `json:"section"`
+		Type    string `json:"type,omitempty"`
+	}
+	type edge struct {
+		From     string `json:"from"`
+		To       string `json:"to"`
+		Kind     string `json:"kind"`
+		Relation string `json:"relation,omitempty"`
+		Level    string `json:"level,omitempty"`
+	}
+	g := struct {
+		Nodes []node `json:"nodes"`
+		Edges []edge `json:"edges"`
+	}{Nodes: []node{}, Edges: []edge{}}
+	for _, p := range o.site.Pages {
+		n := node{ID: strings.TrimSuffix(p.URL, "/"), Title: p.Title, URL: p.URL, Section: p.Section}
+		if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage {
+			n.Type = e.Type
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	seen := map[edge]bool{}
+	for _, e := range o.site.Edges {
+		ge := edge{From: strings.TrimSuffix(e.From.URL, "/"), To: strings.TrimSuffix(e.To.URL, "/"), Kind: string(e.Kind), Relation: e.Relation, Level: e.Level}
+		if !seen[ge] {
+			seen[ge] = true
+			g.Edges = append(g.Edges, ge)
+		}
+	}
+	b, _ := json.MarshalIndent(g, "", "  ")
+	return append(b, '\n')
+}
+
+func TestGraphJSON(t *testing.T) {
+	page := func(url, title, section string) *content.Page {
+		return &content.Page{Kind: content.KindPage, URL: url, Title: title, Section: section}
+	}
+	a, b := page("rollen/coach/", `Coach <"één"> & co`+"\u2028\x01\xff", "rollen"), page("x/", "X", "")
+	cfg := &config.Config{Entities: []config.Entity{{Section: "rollen", Type: "rol"}}}
+	for _, tt := range []struct {
+		name  string
+		pages []*content.Page
+		edges []link.Edge
+	}{
+		{"empty", nil, nil},
+		{"nodes", []*content.Page{a, b}, nil},
+		{"edges", []*content.Page{a, b}, []link.Edge{
+			{From: a, To: b, Kind: link.KindLink},
+			{From: a, To: b, Kind: link.KindLink},
+			{From: b, To: a, Kind: link.KindRelation, Relation: "over", Level: "kern"},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &output{cfg: cfg, site: &Site{Pages: tt.pages, Edges: tt.edges}}
+			if got, want := o.graph(), graphMarshal(o); !bytes.Equal(got, want) {
+				t.Errorf("graph.json:\ngot  %s\nwant %s", got, want)
+			}
+		})
+	}
+}
