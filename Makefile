@@ -21,8 +21,18 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
+# Benchmarks: each stage of the build (go test -bench, on a 1,000-page
+# corpus; KB_BENCH_PAGES=10000 for more), then kbbench: kennisbank, Hugo
+# and goldmark alone (the limit) on 1,000 and 10,000 pages, medians of
+# BENCH_RUNS alternating runs. Hugo comes from the Debian package.
+BENCH_RUNS ?= 5
+BENCH_SIZES ?= 1000,10000
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./generator/...
+	@command -v hugo >/dev/null 2>&1 || { echo "hugo not found: installing it with apt-get"; \
+		$$(command -v sudo) apt-get update && $$(command -v sudo) apt-get install -y hugo; }
+	@echo "using $$(hugo version)"
+	$(GO) test -short -run '^$$' -bench . -benchmem -count 5 ./generator/...
+	$(GO) run ./cmd/kbbench -runs $(BENCH_RUNS) -sizes $(BENCH_SIZES)
 
 fuzz:
 	@for t in FuzzSplitFrontMatter FuzzSlugify; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 2m ./generator/content || exit 1; done
