@@ -147,10 +147,12 @@ func crashSite(t *testing.T) (bin, site string, use func(v int), refs [2]tree, t
 	return bin, site, use, refs, took
 }
 
-// buildCmd returns the command that builds site into out.
+// buildCmd returns the command that builds site into out. The build
+// keeps its cache beside the binary, not in the user's cache folder, so
+// kills also land while the cache is saved.
 func buildCmd(bin, site, out string) *exec.Cmd {
 	cmd := exec.Command(bin, "build", "--source", site, "--out", out, "--quiet")
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1767225600")
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1767225600", "XDG_CACHE_HOME="+filepath.Join(filepath.Dir(bin), "cache"))
 	return cmd
 }
 
