@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -251,7 +253,22 @@ func (c *Config) validate(diags *content.Diagnostics) {
 		}
 		rels[r.Key] = true
 	}
+	for _, key := range []string{"render_timeout", "highlight_timeout"} {
+		v := c.Limits.RenderTimeout
+		if key == "highlight_timeout" {
+			v = c.Limits.HighlightTimeout
+		}
+		if v == "" {
+			continue
+		}
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			diags.Errorf(c.Path, c.Line("limits."+key), 1, "config", "limits.%s = %q is not a duration: write it like \"5s\" or \"500ms\"", key, v)
+		}
+	}
 	for i, m := range c.Matrices {
+		if m.Slug != "" && !validSlug(m.Slug) {
+			diags.Errorf(c.Path, c.entryLine("matrices", i), 1, "config", "matrix slug %q must be one or more folder names of letters, digits and dashes, like \"matrix\"", m.Slug)
+		}
 		if !rels[m.Relation] {
 			diags.Errorf(c.Path, c.entryLine("matrices", i), 1, "undeclared-relation", "matrix %q uses relation %q, which no [[relations]] entry declares", m.Slug, m.Relation)
 		}
@@ -260,10 +277,29 @@ func (c *Config) validate(diags *content.Diagnostics) {
 		}
 	}
 	for i, cmp := range c.Comparisons {
+		if cmp.Slug != "" && !validSlug(cmp.Slug) {
+			diags.Errorf(c.Path, c.entryLine("comparisons", i), 1, "config", "comparison slug %q must be one or more folder names of letters, digits and dashes, like \"vergelijking\"", cmp.Slug)
+		}
 		if cmp.Slug == "" || cmp.Section == "" || cmp.Key == "" {
 			diags.Errorf(c.Path, c.entryLine("comparisons", i), 1, "config", "a [[comparisons]] entry needs slug, section and key")
 		}
 	}
+}
+
+// validSlug reports whether s is a path of plain folder names inside the
+// site ("matrix", "overzichten/matrix").
+func validSlug(s string) bool {
+	for _, seg := range strings.Split(s, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		for _, r := range seg {
+			if !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // entryLine is the line of the i-th [[name]] header in site.toml.

@@ -12,9 +12,14 @@ import (
 // the heading text, with -2, -3… on repeats.
 type headingIDs struct {
 	seen map[string]bool
+	// next is the suffix to try next per base, so many equal headings
+	// cost linear time, not quadratic.
+	next map[string]int
 }
 
-func newHeadingIDs() *headingIDs { return &headingIDs{seen: map[string]bool{}} }
+func newHeadingIDs() *headingIDs {
+	return &headingIDs{seen: map[string]bool{}, next: map[string]int{}}
+}
 
 func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 	base := content.Slugify(string(value))
@@ -22,9 +27,12 @@ func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "kop"
 	}
 	id := base
-	for i := 2; s.seen[id]; i++ {
+	i := max(2, s.next[base])
+	for s.seen[id] {
 		id = base + "-" + strconv.Itoa(i)
+		i++
 	}
+	s.next[base] = i
 	s.seen[id] = true
 	return []byte(id)
 }
