@@ -178,3 +178,12 @@ func TestRelationErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestContentPageAtGeneratedAddress(t *testing.T) {
+	src := linkSite + "\n-- content/a-z.md --\n+++\ntitle = \"Mijn index\"\n+++\n"
+	_, err := buildTxtar(t, []byte(src), generator.Options{})
+	want := `content/a-z.md:1:1: a-z.md has the address /a-z/, which the generated page "Alle artikelen van A tot Z" needs`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want an error containing %s", err, want)
+	}
+}

@@ -76,6 +76,8 @@ func (o *output) derive() {
 	for _, p := range o.pages {
 		byURL[p.URL] = p
 	}
+	// add registers a generated page, or returns the content page that
+	// already has its address (an author's own page, say).
 	add := func(p *content.Page) *content.Page {
 		if q, ok := byURL[p.URL]; ok {
 			return q
@@ -83,6 +85,15 @@ func (o *output) derive() {
 		byURL[p.URL] = p
 		o.pages = append(o.pages, p)
 		return p
+	}
+	// claim registers a generated page that must own its address: a
+	// content page there is an error, never silently replaced.
+	claim := func(p *content.Page) *content.Page {
+		if q, ok := byURL[p.URL]; ok {
+			o.diags.Errorf(o.cfg.ContentDir+"/"+q.Path, 1, 1, "duplicate-url", "%s has the address /%s, which the generated page %q needs: rename the file or give it another slug", q.Path, p.URL, p.Title)
+			return p
+		}
+		return add(p)
 	}
 	// tags
 	for _, p := range o.site.Pages {
@@ -98,10 +109,10 @@ func (o *output) derive() {
 		}
 	}
 	if len(o.tags) > 0 {
-		tp := add(generated(kindTags, "tags/", o.th.T("tags")))
+		tp := claim(generated(kindTags, "tags/", o.th.T("tags")))
 		tp.Summary = o.th.T("tags_intro")
 		for s, name := range o.tagNames {
-			add(generated(kindTag, "tags/"+s+"/", name))
+			claim(generated(kindTag, "tags/"+s+"/", name))
 		}
 	}
 	// authors
@@ -132,7 +143,7 @@ func (o *output) derive() {
 		if t == nil {
 			continue
 		}
-		p := add(generated(kindMatrix, m.Slug+"/", m.Title))
+		p := claim(generated(kindMatrix, m.Slug+"/", m.Title))
 		p.Summary = m.Intro
 		o.matrices[p] = t
 		o.matrixPages = append(o.matrixPages, p)
@@ -140,11 +151,11 @@ func (o *output) derive() {
 	for _, c := range o.cfg.Comparisons {
 		t, ds := matrix.Compare(o.cfg, c, o.site.Pages)
 		o.diags = append(o.diags, prefix(ds, o.cfg.ContentDir)...)
-		p := add(generated(kindComparison, c.Slug+"/", c.Title))
+		p := claim(generated(kindComparison, c.Slug+"/", c.Title))
 		p.Summary = c.Intro
 		o.comps[p] = t
 	}
-	az := add(generated(kindAZ, "a-z/", o.th.T("az_title")))
+	az := claim(generated(kindAZ, "a-z/", o.th.T("az_title")))
 	az.Summary = o.th.T("az_intro")
 	nf := generated(kind404, "404/", o.th.T("not_found_title"))
 	o.pages = append(o.pages, nf)
