@@ -243,7 +243,7 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 
 // resolveBlock resolves the links inside one block, giving each the
 // sentence around it as context.
-func resolveBlock(block ast.Node, src []byte, lines lineIndex, pg *Page, res Resolver, result *Result) {
+func resolveBlock(block ast.Node, src []byte, lines *lineIndex, pg *Page, res Resolver, result *Result) {
 	var text strings.Builder
 	type pending struct {
 		node ast.Node
@@ -419,21 +419,24 @@ func stringText(s *ast.String) string {
 
 // sentenceAt returns the sentence of s that contains byte offset at.
 func sentenceAt(s string, at int) string {
-	start := 0
-	for i := at - 1; i > 0; i-- {
+	// Look at most 300 bytes each way: a paragraph of thousands of links
+	// must not cost a scan of the whole paragraph per link.
+	lo, hi := max(0, at-300), min(len(s), at+300)
+	start := lo
+	for i := at - 1; i > lo; i-- {
 		if (s[i-1] == '.' || s[i-1] == '?' || s[i-1] == '!') && s[i] == ' ' {
 			start = i + 1
 			break
 		}
 	}
-	end := len(s)
-	for i := at; i < len(s)-1; i++ {
+	end := hi
+	for i := at; i < hi-1; i++ {
 		if (s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i+1] == ' ' {
 			end = i + 1
 			break
 		}
 	}
-	out := strings.TrimSpace(s[start:end])
+	out := strings.TrimSpace(strings.ToValidUTF8(s[start:end], ""))
 	if utf8.RuneCountInString(out) > 300 {
 		r := []rune(out)
 		out = string(r[:300]) + "…"
@@ -441,23 +444,39 @@ func sentenceAt(s string, at int) string {
 	return out
 }
 
-// lineIndex turns byte offsets into lines and columns.
+// lineIndex turns byte offsets into lines and columns. It remembers the
+// last position asked for, so links along one long line are counted once.
 type lineIndex struct {
 	src    []byte
 	starts []int
+	last   struct{ off, line, col int }
 }
 
-func newLineIndex(src []byte) lineIndex {
+func newLineIndex(src []byte) *lineIndex {
 	starts := []int{0}
 	for i, c := range src {
 		if c == '\n' {
 			starts = append(starts, i+1)
 		}
 	}
-	return lineIndex{src: src, starts: starts}
+	return &lineIndex{src: src, starts: starts}
 }
 
-func (li lineIndex) pos(off int) (line, col int) {
+func (li *lineIndex) pos(off int) (line, col int) {
+	if off > len(li.src) {
+		off = len(li.src)
+	}
+	if l := li.last; l.line > 0 && off >= l.off && (l.line == len(li.starts) || off < li.starts[l.line]) {
+		col = l.col + utf8.RuneCount(li.src[l.off:off])
+		li.last.off, li.last.col = off, col
+		return l.line, col
+	}
+	line, col = li.find(off)
+	li.last.off, li.last.line, li.last.col = off, line, col
+	return line, col
+}
+
+func (li *lineIndex) find(off int) (line, col int) {
 	lo, hi := 0, len(li.starts)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
