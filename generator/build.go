@@ -104,7 +104,7 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+		site.Diagnostics = append(site.Diagnostics, templateDiagnostics(err)...)
 	}
 	if err := out.copyFiles(st.contentFS, st.set.Files); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -171,7 +171,7 @@ func begin(ctx context.Context, opts Options) (*state, error) {
 	// theme
 	th, err := loadTheme(opts.Source, cfg)
 	if err != nil {
-		st.site.Diagnostics = append(st.site.Diagnostics, content.Diagnostic{Path: "layouts", Severity: content.Error, Code: "template", Message: err.Error()})
+		st.site.Diagnostics = append(st.site.Diagnostics, templateDiagnostics(err)...)
 		return st, st.site.fail()
 	}
 	st.th = th
@@ -257,7 +257,7 @@ func loadTheme(source string, cfg *config.Config) (*theme.Theme, error) {
 			return nil, fmt.Errorf("theme %q not found: put it in themes/%s or use theme = \"default\"", cfg.Theme, cfg.Theme)
 		}
 		base = sub
-		name = "(built-in) themes/" + cfg.Theme
+		name = "themes/" + cfg.Theme
 	}
 	return theme.Load(cfg.Language, theme.Source{FS: base, Name: name}, theme.Source{FS: os.DirFS(source), Name: "."})
 }

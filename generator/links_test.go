@@ -187,3 +187,16 @@ func TestContentPageAtGeneratedAddress(t *testing.T) {
 		t.Errorf("got %v, want an error containing %s", err, want)
 	}
 }
+
+func TestTemplateErrorPosition(t *testing.T) {
+	src := linkSite + "\n-- layouts/page.html --\n<html>\n{{.Nergens}}\n</html>\n"
+	_, err := buildTxtar(t, []byte(src), generator.Options{})
+	var be *generator.BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want a BuildError", err)
+	}
+	d := be.Diagnostics[0]
+	if d.Path != "layouts/page.html" || d.Line != 2 || !strings.Contains(d.Message, "Nergens") {
+		t.Errorf("got %s, want layouts/page.html:2:…: … Nergens …", d)
+	}
+}

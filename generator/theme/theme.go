@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"kennisbank/generator/content"
 )
 
 // Theme is a loaded set of templates and strings.
@@ -126,12 +128,14 @@ func walkFiles(fsys fs.FS, dir string, fn func(p string) error) error {
 			return err
 		}
 		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if p != dir && content.IgnoredName(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~") {
+		// Editors' temp and backup files never become templates or
+		// static files, even when a build runs while they exist.
+		if content.IgnoredName(d.Name()) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
