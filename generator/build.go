@@ -322,7 +322,7 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 				mu.Lock()
 				stats.Rendered++
 				mu.Unlock()
-				results[i] = &renderedPage{result: out, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
+				results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
 			}
 		}()
 	}

@@ -113,7 +113,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 	}
 	out := ph.st.output()
 	for b.Loop() {
-		if err := out.searchIndex(); err != nil {
+		if err := out.searchIndex(map[string][]byte{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"kennisbank/generator/content"
 	"kennisbank/generator/markdown"
+	"kennisbank/generator/search"
 )
 
 // Cache memoises the pure steps of a build across builds (see "Rebuilds:
@@ -39,6 +40,7 @@ type Cache struct {
 	active  map[uint64]bool        // builds running now
 	changed bool                   // entries added or dropped since the last save
 	keys    keyer
+	search  search.Memo // the terms of each page, for the search index
 
 	// dir is the folder of a persistent cache; "" keeps it in memory.
 	dir      string
@@ -206,7 +208,11 @@ func (c *Cache) markdown(gen uint64, p *content.Page, in mdInputs, res markdown.
 // with warnings are not kept: a highlighter that ran out of time must get
 // another chance.
 func (c *Cache) storeMarkdown(gen uint64, p *content.Page, in mdInputs, r *markdown.Result, res markdown.Resolver) *mdEntry {
-	e := &mdEntry{in: in, body: p.Body, result: r, html: string(r.HTML), used: gen}
+	// The HTML is kept once, as a string of its exact size; the render's
+	// buffer, twice the source's size, goes.
+	kept := *r
+	kept.HTML = nil
+	e := &mdEntry{in: in, body: p.Body, result: &kept, html: string(r.HTML), used: gen}
 	if c == nil {
 		return e
 	}

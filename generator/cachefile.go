@@ -384,9 +384,8 @@ func (d *decoder) entry() (string, *mdEntry) {
 	path := d.string()
 	m := &mdEntry{sum: d.sum(), htmlSum: d.sum(), textSum: d.sum()}
 	m.in = mdInputs{options: d.sum(), bodyLine: d.int(), prefix: d.string()}
-	html := d.bytes()
-	m.html = string(html)
-	r := &markdown.Result{HTML: html}
+	m.html = d.string()
+	r := &markdown.Result{}
 	if n := d.count(); n > 0 {
 		r.Headings = make([]markdown.Heading, n)
 		for i := range r.Headings {

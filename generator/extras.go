@@ -217,7 +217,7 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // searchIndex adds the search index files.
-func (o *output) searchIndex() error {
+func (o *output) searchIndex(dst map[string][]byte) error {
 	var docs []search.Doc
 	var pageOf []*content.Page
 	for _, p := range o.site.Pages {
@@ -262,15 +262,19 @@ func (o *output) searchIndex() error {
 		}
 		key = cache.key(view, sums)
 		if files := cache.extra(o.gen, "search", key); files != nil {
-			maps.Copy(o.site.Files, files)
+			maps.Copy(dst, files)
 			return nil
 		}
 	}
-	files, err := search.Build(docs)
+	build := search.Build
+	if cache != nil {
+		build = cache.search.Build
+	}
+	files, err := build(docs)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	maps.Copy(o.site.Files, files)
+	maps.Copy(dst, files)
 	cache.storeExtra(o.gen, "search", key, files)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -218,23 +219,39 @@ func (o *output) byURL(url string) *content.Page {
 // renderAll renders every page and the site-wide files.
 func (o *output) renderAll(ctx context.Context) error {
 	o.siteData = o.newSiteData()
-	if err := o.renderPages(ctx); err != nil {
+	// The site-wide files need no page's output: they are made while the
+	// pages render, and added after them.
+	extras := map[string][]byte{}
+	done := make(chan error, 1)
+	go func() { done <- o.renderExtras(extras) }()
+	err := o.renderPages(ctx)
+	if eerr := <-done; err == nil {
+		err = eerr
+	}
+	if err != nil {
 		return err
 	}
-	o.site.Files["feed.xml"] = o.feed()
+	maps.Copy(o.site.Files, extras)
+	return nil
+}
+
+// renderExtras makes the feed, sitemap, graph, search index, stylesheets
+// and the theme's static files.
+func (o *output) renderExtras(files map[string][]byte) error {
+	files["feed.xml"] = o.feed()
 	if b := o.sitemap(); b != nil {
-		o.site.Files["sitemap.xml"] = b
+		files["sitemap.xml"] = b
 	}
-	o.site.Files["robots.txt"] = o.robots()
-	o.site.Files["graph.json"] = o.graph()
-	if err := o.searchIndex(); err != nil {
+	files["robots.txt"] = o.robots()
+	files["graph.json"] = o.graph()
+	if err := o.searchIndex(files); err != nil {
 		return err
 	}
 	for name, css := range chromaCSS(o.cfg) {
-		o.site.Files["css/"+name] = css
+		files["css/"+name] = css
 	}
 	return o.th.StaticFiles(func(name string, data []byte) error {
-		o.site.Files[name] = data
+		files[name] = data
 		return nil
 	})
 }

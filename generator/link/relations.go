@@ -120,7 +120,8 @@ func quoteList(s []string) string {
 // Neighbours indexes edges by page, so each page's lists cost its own
 // edges and not the whole site's.
 type Neighbours struct {
-	out, in map[*content.Page][]Edge
+	edges   []Edge
+	out, in map[*content.Page][]int32 // indexes into edges
 	byTag   map[string][]*content.Page
 	// number numbers the pages, so scores can be kept in a slice.
 	number  map[*content.Page]int32
@@ -140,9 +141,10 @@ type scratch struct {
 // to say two pages are related (and too costly to pair on a large site).
 const maxShared = 500
 
-// NewNeighbours indexes the edges and the pages' tags.
+// NewNeighbours indexes the edges and the pages' tags. It keeps edges, which
+// must not change afterwards.
 func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
-	nb := &Neighbours{out: map[*content.Page][]Edge{}, in: map[*content.Page][]Edge{}, byTag: map[string][]*content.Page{},
+	nb := &Neighbours{edges: edges, out: map[*content.Page][]int32{}, in: map[*content.Page][]int32{}, byTag: map[string][]*content.Page{},
 		number: make(map[*content.Page]int32, len(pages))}
 	add := func(p *content.Page) {
 		if _, ok := nb.number[p]; !ok {
@@ -153,9 +155,9 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 	for _, p := range pages {
 		add(p)
 	}
-	for _, e := range edges {
-		nb.out[e.From] = append(nb.out[e.From], e)
-		nb.in[e.To] = append(nb.in[e.To], e)
+	for i, e := range edges {
+		nb.out[e.From] = append(nb.out[e.From], int32(i))
+		nb.in[e.To] = append(nb.in[e.To], int32(i))
 		add(e.From)
 		add(e.To)
 	}
@@ -167,8 +169,9 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 	// In lists edges in this order; sorting once here, stably, gives
 	// every filtered list its order too.
 	for _, in := range nb.in {
-		slices.SortStableFunc(in, func(a, b Edge) int {
-			return cmp.Or(cmp.Compare(a.From.Section, b.From.Section), content.Compare(a.From, b.From))
+		slices.SortStableFunc(in, func(a, b int32) int {
+			x, y := edges[a].From, edges[b].From
+			return cmp.Or(cmp.Compare(x.Section, y.Section), content.Compare(x, y))
 		})
 	}
 	return nb
@@ -190,9 +193,9 @@ func (nb *Neighbours) getScratch() *scratch {
 // Out returns the edges of a kind that start at p, in source order.
 func (nb *Neighbours) Out(p *content.Page, kind EdgeKind) []Edge {
 	var out []Edge
-	for _, e := range nb.out[p] {
-		if e.Kind == kind {
-			out = append(out, e)
+	for _, i := range nb.out[p] {
+		if e := &nb.edges[i]; e.Kind == kind {
+			out = append(out, *e)
 		}
 	}
 	return out
@@ -208,7 +211,8 @@ func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 		sc = nb.getScratch()
 		defer nb.scratch.Put(sc)
 	}
-	for _, e := range nb.in[p] {
+	for _, k := range nb.in[p] {
+		e := &nb.edges[k]
 		if e.Kind != kind || e.From == p {
 			continue
 		}
@@ -219,7 +223,7 @@ func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 			}
 			sc.mark[i] = sc.gen
 		}
-		out = append(out, e)
+		out = append(out, *e)
 	}
 	return out
 }
@@ -245,13 +249,14 @@ func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
 		}
 		sc.score[i] += s
 	}
-	for _, e := range nb.out[p] {
+	for _, i := range nb.out[p] {
+		e := &nb.edges[i]
 		switch e.Kind {
 		case KindRelation:
 			add(e.To, 2)
 			if in := nb.in[e.To]; len(in) <= maxShared {
-				for _, f := range in {
-					if f.Kind == KindRelation && f.From != p {
+				for _, j := range in {
+					if f := &nb.edges[j]; f.Kind == KindRelation && f.From != p {
 						add(f.From, 2)
 					}
 				}
@@ -260,7 +265,8 @@ func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
 			add(e.To, 1)
 		}
 	}
-	for _, e := range nb.in[p] {
+	for _, i := range nb.in[p] {
+		e := &nb.edges[i]
 		switch e.Kind {
 		case KindRelation:
 			add(e.From, 2)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -96,103 +95,6 @@ type index struct {
 	scores []uint16
 }
 
-// docTerms is one document tokenised: per field, its terms with their
-// counts, and its length in terms.
-type docTerms struct {
-	worker int // the tokenizer that numbered the terms
-	// terms holds term number << 32 | count, field after field; field f
-	// is terms[end[f-1]:end[f]]. countTerms renumbers them in term order
-	// and sorts each field.
-	terms  []uint64
-	end    [numFields]int32
-	length [numFields]int32
-}
-
-// tokenizer turns documents into terms; each worker has its own, with its
-// own numbering of terms, renumbered into the index's order afterwards.
-type tokenizer struct {
-	buf     []byte
-	ids     map[string]int32 // folded word → local term number, or -1
-	number  map[string]int32 // term → local term number
-	terms   []string         // local term number → term
-	count   []int32          // per local term, its count in the field at hand
-	touched []int32
-	out     []uint64
-}
-
-func newTokenizer() *tokenizer {
-	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}}
-}
-
-// id returns the local number of a folded word's term, or -1 if it is no
-// term.
-func (tk *tokenizer) id(w []byte) int32 {
-	if id, ok := tk.ids[string(w)]; ok {
-		return id
-	}
-	word := string(w)
-	id := int32(-1)
-	if t, ok := term(word); ok {
-		n, known := tk.number[t]
-		if !known {
-			n = int32(len(tk.terms))
-			tk.number[t] = n
-			tk.terms = append(tk.terms, t)
-			tk.count = append(tk.count, 0)
-		}
-		id = n
-	}
-	if len(tk.ids) < 1<<20 {
-		tk.ids[word] = id
-	}
-	return id
-}
-
-func (tk *tokenizer) doc(d Doc) docTerms {
-	var dt docTerms
-	tk.out = tk.out[:0]
-	for f := range numFields {
-		length := int32(0)
-		for _, text := range f.texts(d) {
-			tk.buf = eachWord(text, tk.buf, func(w []byte) bool {
-				id := tk.id(w)
-				if id < 0 {
-					return true
-				}
-				if tk.count[id] == 0 {
-					tk.touched = append(tk.touched, id)
-				}
-				tk.count[id]++
-				length++
-				return true
-			})
-		}
-		for _, id := range tk.touched {
-			tk.out = append(tk.out, uint64(id)<<32|uint64(tk.count[id]))
-			tk.count[id] = 0
-		}
-		tk.touched = tk.touched[:0]
-		dt.length[f] = length
-		dt.end[f] = int32(len(tk.out))
-	}
-	dt.terms = slices.Clone(tk.out)
-	return dt
-}
-
-// countTerms renumbers a document's terms with global numbers, which are
-// in term order, and sorts each field's terms.
-func (dt *docTerms) countTerms(global []int32) {
-	start := int32(0)
-	for f := range numFields {
-		field := dt.terms[start:dt.end[f]]
-		for i, e := range field {
-			field[i] = uint64(global[e>>32])<<32 | e&(1<<32-1)
-		}
-		slices.Sort(field)
-		start = dt.end[f]
-	}
-}
-
 // parallel runs fn(w, i) for i in [0, n) on workers goroutines; worker w
 // takes every workers-th i from w.
 func parallel(workers, n int, fn func(w, i int)) {
@@ -212,87 +114,53 @@ func parallel(workers, n int, fn func(w, i int)) {
 // newIndex tokenises the documents and scores every term in every
 // document with BM25F.
 func newIndex(docs []Doc) *index {
-	// Tokenise in parallel, each worker with its own stemmer and term
-	// numbers.
-	dts := make([]docTerms, len(docs))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)))
-	tks := make([]*tokenizer, workers)
-	for w := range tks {
-		tks[w] = newTokenizer()
-	}
-	parallel(workers, len(docs), func(w, i int) {
-		dts[i] = tks[w].doc(docs[i])
-		dts[i].worker = w
-	})
+	return (&Memo{}).index(docs)
+}
 
-	// Number the terms of the whole site in sorted order.
-	vocab := make(map[string]bool)
-	for _, tk := range tks {
-		for _, t := range tk.terms {
-			vocab[t] = true
-		}
-	}
-	terms := make([]string, 0, len(vocab))
-	for t := range vocab {
-		terms = append(terms, t)
-	}
-	slices.Sort(terms)
-	number := make(map[string]int32, len(terms))
-	for i, t := range terms {
-		number[t] = int32(i)
-	}
-	globals := make([][]int32, len(tks))
-	for w, tk := range tks {
-		globals[w] = make([]int32, len(tk.terms))
-		for i, t := range tk.terms {
-			globals[w][i] = number[t]
-		}
-	}
-	head := make([]int32, len(terms))
-	for i := range head {
-		head[i] = -1
-	}
-	for t, h := range compoundHeads(vocab) {
-		head[number[t]] = number[h]
-	}
-	parallel(workers, len(docs), func(_, i int) { dts[i].countTerms(globals[dts[i].worker]) })
-
+// score weighs every term of every document with BM25F. The documents'
+// terms are numbers in m, in term order within each field.
+func (m *Memo) score(dts []*memoDoc) *index {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(dts)))
+	nterms := len(m.terms)
+	used := make([]bool, nterms)
 	var totalLen, nonEmpty [numFields]float64
-	for i := range dts {
+	for _, dt := range dts {
+		for _, e := range dt.terms {
+			used[e>>32] = true
+		}
 		for f := range numFields {
-			if l := dts[i].length[f]; l > 0 {
+			if l := dt.length[f]; l > 0 {
 				totalLen[f] += float64(l)
 				nonEmpty[f]++
 			}
 		}
 	}
+	head := m.heads(used)
 
-	// Weighted term frequencies per document (BM25F), then document
-	// frequencies.
-	type weight struct {
-		term int32
-		w    float64
-	}
-	tfs := make([][]weight, len(docs))
+	// BM25F weighs each term of a document by its counts in the fields;
+	// weigh computes the weights of document i and hands them to fn. It is
+	// run twice, to count documents per term and then to write postings,
+	// rather than keeping every weight in between.
 	acc := make([][]float64, workers)
 	seen := make([][]int32, workers)
+	touched := make([][]int32, workers)
 	for w := range workers {
-		acc[w] = make([]float64, len(terms))
-		seen[w] = make([]int32, len(terms))
+		acc[w] = make([]float64, nterms)
+		seen[w] = make([]int32, nterms)
 	}
-	parallel(workers, len(docs), func(w, i int) {
+	weigh := func(w, i int, pass int32, fn func(t int32, w float64)) {
 		acc, seen := acc[w], seen[w]
-		mark := int32(i + 1)
-		var tf []weight
+		mark := int32(2*i + int(pass) + 1)
+		tf := touched[w][:0]
 		add := func(t int32, w float64) {
 			if seen[t] != mark {
 				seen[t] = mark
 				acc[t] = 0
-				tf = append(tf, weight{term: t})
+				tf = append(tf, t)
 			}
 			acc[t] += w
 		}
-		dt := &dts[i]
+		dt := dts[i]
 		start := int32(0)
 		for f := range numFields {
 			field := dt.terms[start:dt.end[f]]
@@ -314,38 +182,78 @@ func newIndex(docs []Doc) *index {
 				}
 			}
 		}
-		for k := range tf {
-			tf[k].w = acc[tf[k].term]
+		for _, t := range tf {
+			fn(t, acc[t])
 		}
-		tfs[i] = slices.Clip(tf)
-		dts[i] = docTerms{}
-	})
+		touched[w] = tf
+	}
 
-	df := make([]int32, len(terms))
-	for _, tf := range tfs {
-		for _, e := range tf {
-			df[e.term]++
+	// Documents per term, per block of documents: each worker takes one
+	// block, so the postings of a term come out in document order.
+	blocks := make([][]int32, workers)
+	block := func(b int) (int, int) { return b * len(dts) / workers, (b + 1) * len(dts) / workers }
+	parallel(workers, workers, func(_, b int) {
+		count := make([]int32, nterms)
+		from, to := block(b)
+		for i := from; i < to; i++ {
+			weigh(b, i, 0, func(t int32, _ float64) { count[t]++ })
+		}
+		blocks[b] = count
+	})
+	df := make([]int32, nterms)
+	for _, count := range blocks {
+		for t, c := range count {
+			df[t] += c
 		}
 	}
-	ix := &index{terms: terms, start: make([]int32, len(terms)+1)}
-	idf := make([]float64, len(terms))
-	n := float64(len(docs))
+	// The index's terms are those in use, in order.
+	rank := make([]int32, nterms)
+	ix := &index{}
+	for _, t := range m.order() {
+		if used[t] {
+			rank[t] = int32(len(ix.terms))
+			ix.terms = append(ix.terms, m.terms[t])
+		}
+	}
+	ix.start = make([]int32, len(ix.terms)+1)
+	idf := make([]float64, nterms)
+	n := float64(len(dts))
 	for t, d := range df {
-		ix.start[t+1] = ix.start[t] + d
+		if !used[t] {
+			continue
+		}
+		ix.start[rank[t]+1] = d
 		idf[t] = math.Log(1 + float64(n-float64(d)+0.5)/float64(float64(d)+0.5))
 	}
-	ix.docs = make([]int32, ix.start[len(terms)])
-	ix.scores = make([]uint16, ix.start[len(terms)])
-	next := slices.Clone(ix.start[:len(terms)])
-	for i, tf := range tfs {
-		for _, e := range tf {
-			s := float64(idf[e.term]*e.w*(bm25K1+1)) / float64(e.w+bm25K1)
-			ix.docs[next[e.term]] = int32(i)
-			ix.scores[next[e.term]] = uint16(roundScore(s))
-			next[e.term]++
-		}
-		tfs[i] = nil
+	for i := range ix.terms {
+		ix.start[i+1] += ix.start[i]
 	}
+	// Where each block's postings of each term start.
+	for t := range nterms {
+		if !used[t] {
+			continue
+		}
+		at := ix.start[rank[t]]
+		for _, count := range blocks {
+			c := count[t]
+			count[t] = at
+			at += c
+		}
+	}
+	ix.docs = make([]int32, ix.start[len(ix.terms)])
+	ix.scores = make([]uint16, ix.start[len(ix.terms)])
+	parallel(workers, workers, func(_, b int) {
+		next := blocks[b]
+		from, to := block(b)
+		for i := from; i < to; i++ {
+			weigh(b, i, 1, func(t int32, w float64) {
+				s := float64(idf[t]*w*(bm25K1+1)) / float64(w+bm25K1)
+				ix.docs[next[t]] = int32(i)
+				ix.scores[next[t]] = uint16(roundScore(s))
+				next[t]++
+			})
+		}
+	})
 	return ix
 }
 

@@ -81,11 +81,15 @@ const (
 
 // Build returns the index files, keyed by slash path relative to the output root (all under "search/").
 func Build(docs []Doc) (map[string][]byte, error) {
+	return build(docs, &Memo{})
+}
+
+func build(docs []Doc, m *Memo) (map[string][]byte, error) {
 	sorted, err := sortDocs(docs)
 	if err != nil {
 		return nil, err
 	}
-	ix := newIndex(sorted)
+	ix := m.index(sorted)
 	files := make(map[string][]byte)
 	var shards []string // term shard start keys
 	for i, sh := range ix.termShards() {

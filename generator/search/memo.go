@@ -1,0 +1,292 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Memo remembers the terms of documents between builds, so that indexing
+// a site where few pages changed costs the scoring, not the tokenising
+// and stemming of every page again. Documents are known by a hash of the
+// text they are indexed by; one that any build did not use is forgotten.
+// The zero Memo is ready to use, by one Build at a time (a second waits).
+type Memo struct {
+	mu     sync.Mutex
+	number map[string]int32 // term → its number
+	terms  []string         // number → term
+	sorted []int32          // term numbers in term order; nil when terms were added
+	docs   map[[32]byte]*memoDoc
+
+	headsKey [32]byte // of the terms the last heads were found among
+	headsOf  []int32
+}
+
+// memoDoc is one document's terms: per field, term number << 32 | count,
+// in term order, field after field; field f is terms[end[f-1]:end[f]].
+type memoDoc struct {
+	terms  []uint64
+	end    [numFields]int32
+	length [numFields]int32
+	used   bool
+}
+
+// Build is Build with the memo: the same files, faster when documents
+// repeat.
+func (m *Memo) Build(docs []Doc) (map[string][]byte, error) {
+	return build(docs, m)
+}
+
+// index tokenises the documents it does not know and scores them all.
+func (m *Memo) index(docs []Doc) *index {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.number == nil {
+		m.number = map[string]int32{}
+		m.docs = map[[32]byte]*memoDoc{}
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)))
+	keys := make([][32]byte, len(docs))
+	parallel(workers, len(docs), func(_, i int) { keys[i] = docKey(docs[i]) })
+	dts := make([]*memoDoc, len(docs))
+	var fresh []int // documents to tokenise
+	for i, k := range keys {
+		if dt := m.docs[k]; dt != nil {
+			dts[i] = dt
+		} else {
+			fresh = append(fresh, i)
+		}
+	}
+	if len(fresh) > 0 {
+		m.tokenise(docs, fresh, dts, workers)
+	}
+	for _, dt := range m.docs {
+		dt.used = false
+	}
+	for i, dt := range dts {
+		dt.used = true
+		m.docs[keys[i]] = dt
+	}
+	for k, dt := range m.docs {
+		if !dt.used {
+			delete(m.docs, k)
+		}
+	}
+	return m.score(dts)
+}
+
+// tokenise turns the fresh documents into terms numbered in m.
+func (m *Memo) tokenise(docs []Doc, fresh []int, dts []*memoDoc, workers int) {
+	workers = max(1, min(workers, len(fresh)))
+	tks := make([]*tokenizer, workers)
+	for w := range tks {
+		tks[w] = newTokenizer()
+	}
+	local := make([]docTerms, len(fresh))
+	parallel(workers, len(fresh), func(w, j int) {
+		local[j] = tks[w].doc(docs[fresh[j]])
+		local[j].worker = w
+	})
+	// Number the new terms, and put all in order again.
+	global := make([][]int32, workers)
+	for w, tk := range tks {
+		global[w] = make([]int32, len(tk.terms))
+		for i, t := range tk.terms {
+			n, ok := m.number[t]
+			if !ok {
+				n = int32(len(m.terms))
+				m.number[t] = n
+				m.terms = append(m.terms, t)
+				m.sorted = nil
+			}
+			global[w][i] = n
+		}
+	}
+	order := m.order()
+	rank := make([]int32, len(m.terms))
+	for r, t := range order {
+		rank[t] = int32(r)
+	}
+	parallel(workers, len(fresh), func(_, j int) {
+		lt := &local[j]
+		g := global[lt.worker]
+		dt := &memoDoc{terms: lt.terms, end: lt.end, length: lt.length}
+		start := int32(0)
+		for f := range numFields {
+			field := dt.terms[start:dt.end[f]]
+			for i, e := range field {
+				field[i] = uint64(rank[g[e>>32]])<<32 | e&(1<<32-1)
+			}
+			slices.Sort(field)
+			for i, e := range field {
+				field[i] = uint64(order[e>>32])<<32 | e&(1<<32-1)
+			}
+			start = dt.end[f]
+		}
+		dts[fresh[j]] = dt
+	})
+}
+
+// order returns the term numbers in term order.
+func (m *Memo) order() []int32 {
+	if m.sorted == nil || len(m.sorted) != len(m.terms) {
+		m.sorted = make([]int32, len(m.terms))
+		for i := range m.sorted {
+			m.sorted[i] = int32(i)
+		}
+		slices.SortFunc(m.sorted, func(a, b int32) int {
+			return cmpString(m.terms[a], m.terms[b])
+		})
+	}
+	return m.sorted
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// heads returns, per term number, the number of its compound head or -1,
+// among the terms in use (see compoundHeads).
+func (m *Memo) heads(used []bool) []int32 {
+	h := sha256.New()
+	var b [4]byte
+	for t, u := range used {
+		if u {
+			binary.LittleEndian.PutUint32(b[:], uint32(t))
+			h.Write(b[:])
+		}
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	if key != m.headsKey || m.headsOf == nil {
+		vocab := make(map[string]bool, len(used))
+		for t, u := range used {
+			if u {
+				vocab[m.terms[t]] = true
+			}
+		}
+		m.headsOf = make([]int32, len(used))
+		for i := range m.headsOf {
+			m.headsOf[i] = -1
+		}
+		for t, hd := range compoundHeads(vocab) {
+			m.headsOf[m.number[t]] = m.number[hd]
+		}
+		m.headsKey = key
+	}
+	for len(m.headsOf) < len(used) {
+		m.headsOf = append(m.headsOf, -1)
+	}
+	return m.headsOf
+}
+
+// docKey identifies a document by the text it is indexed by, field by
+// field.
+func docKey(d Doc) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for f := range numFields {
+		texts := f.texts(d)
+		binary.LittleEndian.PutUint64(n[:], uint64(len(texts)))
+		h.Write(n[:])
+		for _, t := range texts {
+			binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
+			h.Write(n[:])
+			h.Write([]byte(t))
+		}
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// docTerms is one document tokenised: per field, its terms with their
+// counts, and its length in terms.
+type docTerms struct {
+	worker int // the tokenizer that numbered the terms
+	// terms holds term number << 32 | count, field after field; field f
+	// is terms[end[f-1]:end[f]]. countTerms renumbers them in term order
+	// and sorts each field.
+	terms  []uint64
+	end    [numFields]int32
+	length [numFields]int32
+}
+
+// tokenizer turns documents into terms; each worker has its own, with its
+// own numbering of terms, renumbered into the index's order afterwards.
+type tokenizer struct {
+	buf     []byte
+	ids     map[string]int32 // folded word → local term number, or -1
+	number  map[string]int32 // term → local term number
+	terms   []string         // local term number → term
+	count   []int32          // per local term, its count in the field at hand
+	touched []int32
+	out     []uint64
+}
+
+func newTokenizer() *tokenizer {
+	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}}
+}
+
+// id returns the local number of a folded word's term, or -1 if it is no
+// term.
+func (tk *tokenizer) id(w []byte) int32 {
+	if id, ok := tk.ids[string(w)]; ok {
+		return id
+	}
+	word := string(w)
+	id := int32(-1)
+	if t, ok := term(word); ok {
+		n, known := tk.number[t]
+		if !known {
+			n = int32(len(tk.terms))
+			tk.number[t] = n
+			tk.terms = append(tk.terms, t)
+			tk.count = append(tk.count, 0)
+		}
+		id = n
+	}
+	if len(tk.ids) < 1<<20 {
+		tk.ids[word] = id
+	}
+	return id
+}
+
+func (tk *tokenizer) doc(d Doc) docTerms {
+	var dt docTerms
+	tk.out = tk.out[:0]
+	for f := range numFields {
+		length := int32(0)
+		for _, text := range f.texts(d) {
+			tk.buf = eachWord(text, tk.buf, func(w []byte) bool {
+				id := tk.id(w)
+				if id < 0 {
+					return true
+				}
+				if tk.count[id] == 0 {
+					tk.touched = append(tk.touched, id)
+				}
+				tk.count[id]++
+				length++
+				return true
+			})
+		}
+		for _, id := range tk.touched {
+			tk.out = append(tk.out, uint64(id)<<32|uint64(tk.count[id]))
+			tk.count[id] = 0
+		}
+		tk.touched = tk.touched[:0]
+		dt.length[f] = length
+		dt.end[f] = int32(len(tk.out))
+	}
+	dt.terms = slices.Clone(tk.out)
+	return dt
+}
