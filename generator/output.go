@@ -112,6 +112,7 @@ func (o *output) derive() {
 	if len(o.tags) > 0 {
 		tp := claim(generated(kindTags, "tags/", o.th.T("tags")))
 		tp.Summary = o.th.T("tags_intro")
+		tp.Weight = 1001
 		for s, name := range o.tagNames {
 			claim(generated(kindTag, "tags/"+s+"/", name))
 		}
@@ -145,6 +146,8 @@ func (o *output) derive() {
 			continue
 		}
 		p := claim(generated(kindMatrix, m.Slug+"/", m.Title))
+		// Overviews come first in their section, in config order.
+		p.Weight = -100 + len(o.matrixPages)
 		p.Summary = m.Intro
 		o.matrices[p] = t
 		o.matrixPages = append(o.matrixPages, p)
@@ -153,11 +156,13 @@ func (o *output) derive() {
 		t, ds := matrix.Compare(o.cfg, c, o.site.Pages)
 		o.diags = append(o.diags, prefix(ds, o.cfg.ContentDir)...)
 		p := claim(generated(kindComparison, c.Slug+"/", c.Title))
+		p.Weight = -50
 		p.Summary = c.Intro
 		o.comps[p] = t
 	}
 	az := claim(generated(kindAZ, "a-z/", o.th.T("az_title")))
 	az.Summary = o.th.T("az_intro")
+	az.Weight = 1000
 	nf := generated(kind404, "404/", o.th.T("not_found_title"))
 	o.pages = append(o.pages, nf)
 
