@@ -37,6 +37,7 @@ type output struct {
 
 	pages    []*content.Page // content pages and generated pages
 	children map[string][]*content.Page
+	slugs    map[string]string          // tag or author name → slug, made by derive
 	siblings map[string][]*content.Page // parent URL → its articles
 	sibIndex map[*content.Page]int      // an article's place among them
 	tags     map[string][]*content.Page // tag slug → pages
@@ -56,7 +57,7 @@ type output struct {
 func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*content.Page]*renderedPage, opts Options) *output {
 	return &output{cfg: cfg, th: th, site: site, rendered: rendered, opts: opts,
 		children: map[string][]*content.Page{}, tags: map[string][]*content.Page{}, tagNames: map[string]string{},
-		authors: map[string]*content.Page{}, works: map[*content.Page][]*content.Page{},
+		authors: map[string]*content.Page{}, works: map[*content.Page][]*content.Page{}, slugs: map[string]string{},
 		matrices: map[*content.Page]*matrix.Table{}, comps: map[*content.Page]*matrix.Comparison{}}
 }
 
@@ -99,7 +100,7 @@ func (o *output) derive() {
 	// tags
 	for _, p := range o.site.Pages {
 		for _, t := range p.Tags {
-			s := content.Slugify(t)
+			s := o.slugify(t)
 			if s == "" {
 				continue
 			}
@@ -120,7 +121,7 @@ func (o *output) derive() {
 	// authors
 	for _, p := range o.site.Pages {
 		for _, name := range p.Strings("auteurs") {
-			s := content.Slugify(name)
+			s := o.slugify(name)
 			if s == "" {
 				continue
 			}
@@ -197,6 +198,25 @@ func (o *output) derive() {
 		}
 	}
 	o.nb = link.NewNeighbours(o.site.Edges, o.site.Pages)
+}
+
+// slugify is content.Slugify, remembered for slug: tags and author names
+// repeat on every page that has them.
+func (o *output) slugify(s string) string {
+	if slug, ok := o.slugs[s]; ok {
+		return slug
+	}
+	slug := content.Slugify(s)
+	o.slugs[s] = slug
+	return slug
+}
+
+// slug is slugify for the page workers: it reads the slugs derive made.
+func (o *output) slug(s string) string {
+	if slug, ok := o.slugs[s]; ok {
+		return slug
+	}
+	return content.Slugify(s)
 }
 
 func sortPages(ps []*content.Page) {
@@ -611,12 +631,12 @@ func (o *output) pageData(p *content.Page) *PageData {
 		}
 	}
 	for _, t := range p.Tags {
-		if s := content.Slugify(t); s != "" {
+		if s := o.slug(t); s != "" {
 			d.Tags = append(d.Tags, Link{Title: t, URL: p.Root() + "tags/" + s + "/index.html"})
 		}
 	}
 	for _, name := range p.Strings("auteurs") {
-		if a := o.authors[content.Slugify(name)]; a != nil {
+		if a := o.authors[o.slug(name)]; a != nil {
 			d.Authors = append(d.Authors, o.link(p, a))
 		}
 	}
@@ -837,7 +857,7 @@ func (o *output) thread(p *content.Page, d *PageData) {
 	for _, e := range answers {
 		a := Answer{Link: o.link(p, e.From), Date: e.From.Date}
 		for _, name := range e.From.Strings("auteurs") {
-			if au := o.authors[content.Slugify(name)]; au != nil {
+			if au := o.authors[o.slug(name)]; au != nil {
 				a.Authors = append(a.Authors, o.link(p, au))
 			}
 		}
