@@ -111,12 +111,6 @@ func parallel(workers, n int, fn func(w, i int)) {
 	wg.Wait()
 }
 
-// newIndex tokenises the documents and scores every term in every
-// document with BM25F.
-func newIndex(docs []Doc) *index {
-	return (&Memo{}).index(docs)
-}
-
 // score weighs every term of every document with BM25F. The documents'
 // terms are numbers in m, in term order within each field.
 func (m *Memo) score(dts []*memoDoc) *index {

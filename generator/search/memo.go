@@ -213,8 +213,8 @@ func docKey(d Doc) [32]byte {
 type docTerms struct {
 	worker int // the tokenizer that numbered the terms
 	// terms holds term number << 32 | count, field after field; field f
-	// is terms[end[f-1]:end[f]]. countTerms renumbers them in term order
-	// and sorts each field.
+	// is terms[end[f-1]:end[f]]. Memo.tokenise renumbers them in term
+	// order and sorts each field.
 	terms  []uint64
 	end    [numFields]int32
 	length [numFields]int32
