@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"kennisbank/generator/markdown"
 )
@@ -113,6 +115,7 @@ func (c *Cache) Save() error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
+	removeStaleTemp(c.dir)
 	tmp, err := os.CreateTemp(c.dir, cacheFile+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
@@ -165,6 +168,20 @@ func (c *Cache) Save() error {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
+}
+
+// removeStaleTemp removes what saves killed long ago left in dir; a save
+// running now is not that old.
+func removeStaleTemp(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), cacheFile+".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // readDir reads the cache file of c.dir into c. Entries read are unused
