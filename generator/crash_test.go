@@ -205,7 +205,7 @@ func killDuringBuild(t *testing.T, bin, site string, use func(int), refs [2]tree
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	write := time.Since(writing)
+	write := max(time.Since(writing), time.Millisecond)
 	current := 1
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d; a build takes %v, of which writing %v", seed, took, write)
