@@ -3,7 +3,6 @@ package generator
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -23,20 +22,6 @@ func swap(staging, dir string) error {
 	old := strings.Replace(staging, ".staging-", ".old-", 1)
 	if err := os.Rename(staging, old); err != nil {
 		return os.RemoveAll(staging)
-	}
-	return os.RemoveAll(old)
-}
-
-// swapByRename is the fallback where the file system cannot exchange: two
-// renames, with a short moment in which dir does not exist.
-func swapByRename(staging, dir string) error {
-	old := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".old-"+filepath.Base(staging))
-	if err := os.Rename(dir, old); err != nil {
-		return err
-	}
-	if err := os.Rename(staging, dir); err != nil {
-		_ = os.Rename(old, dir)
-		return err
 	}
 	return os.RemoveAll(old)
 }

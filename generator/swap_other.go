@@ -5,7 +5,6 @@ package generator
 import (
 	"errors"
 	"os"
-	"path/filepath"
 )
 
 // swap replaces dir with staging by two renames.
@@ -13,13 +12,5 @@ func swap(staging, dir string) error {
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(staging, dir)
 	}
-	old := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".old-"+filepath.Base(staging))
-	if err := os.Rename(dir, old); err != nil {
-		return err
-	}
-	if err := os.Rename(staging, dir); err != nil {
-		_ = os.Rename(old, dir)
-		return err
-	}
-	return os.RemoveAll(old)
+	return swapByRename(staging, dir)
 }
