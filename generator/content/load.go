@@ -8,8 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -88,6 +91,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	set := &Set{}
 	dirs := map[string]bool{"": true}
 	indexes := map[string]*Page{}
+	var sources []string // Markdown files, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
@@ -137,25 +141,52 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
 			return nil
 		}
-		src, err := readAtMost(fsys, p, max+1)
-		if err != nil {
-			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
-			return nil
-		}
-		page, pd := Parse(p, src, opts.Limits)
-		diags = append(diags, pd...)
-		if page == nil || (page.Draft && !opts.Drafts) {
-			return nil
-		}
-		if page.Kind != KindPage {
-			indexes[page.Dir] = page
-			return nil
-		}
-		set.Pages = append(set.Pages, page)
+		sources = append(sources, p)
 		return nil
 	})
 	if err != nil {
 		diags.Errorf(".", 0, 0, "read", "loading content: %v", err)
+	}
+	// Read and parse on every core; gather in walk order, so the result
+	// does not depend on scheduling.
+	type parsed struct {
+		page  *Page
+		diags Diagnostics
+	}
+	results := make([]parsed, len(sources))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(sources))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(sources) || ctx.Err() != nil {
+					return
+				}
+				p := sources[i]
+				src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1)
+				if err != nil {
+					results[i].diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
+					continue
+				}
+				results[i].page, results[i].diags = Parse(p, src, opts.Limits)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		diags = append(diags, r.diags...)
+		page := r.page
+		if page == nil || (page.Draft && !opts.Drafts) {
+			continue
+		}
+		if page.Kind != KindPage {
+			indexes[page.Dir] = page
+			continue
+		}
+		set.Pages = append(set.Pages, page)
 	}
 	// Every folder is a section, with or without an _index.md.
 	for dir := range dirs {
