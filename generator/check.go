@@ -29,17 +29,22 @@ func Check(ctx context.Context, opts Options) (content.Diagnostics, error) {
 		return diags, nil
 	}
 	dir := site.Config.ContentDir
-	linked := map[*content.Page]bool{}
+	// A page is reached when something points at it, or when it answers
+	// a question (the question's thread lists it).
+	reached := map[*content.Page]bool{}
 	for _, e := range site.Edges {
 		if e.From != e.To {
-			linked[e.To] = true
+			reached[e.To] = true
+		}
+		if e.Kind == link.KindAnswer {
+			reached[e.From] = true
 		}
 	}
 	for _, p := range site.Pages {
 		if p.Kind != content.KindPage {
 			continue
 		}
-		if !linked[p] && !site.listed(p) {
+		if !reached[p] {
 			diags.Warnf(path.Join(dir, p.Path), 1, 1, "orphan", "no page links to %q: link it from a related article", p.Title)
 		}
 	}
@@ -48,7 +53,7 @@ func Check(ctx context.Context, opts Options) (content.Diagnostics, error) {
 			continue
 		}
 		for _, p := range site.Pages {
-			if p.Kind != content.KindPage || !inList(rel.Sections, p.Section) {
+			if p.Kind != content.KindPage || !rel.From(p.Section) {
 				continue
 			}
 			if _, ok := p.Params[rel.Key]; !ok {
@@ -68,29 +73,6 @@ func Check(ctx context.Context, opts Options) (content.Diagnostics, error) {
 	}
 	diags.Sort()
 	return diags, nil
-}
-
-// listed reports whether a page is reachable without a link in the text:
-// through a relation, an answer, or the author pages.
-func (s *Site) listed(p *content.Page) bool {
-	for _, e := range s.Edges {
-		if e.From == p && (e.Kind == link.KindAnswer) {
-			return true
-		}
-	}
-	return false
-}
-
-func inList(list []string, s string) bool {
-	if len(list) == 0 {
-		return true
-	}
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // badURL explains what is wrong with an external URL, or returns "".

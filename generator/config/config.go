@@ -332,11 +332,16 @@ func (c *Config) EntityFor(section string) *Entity {
 func (c *Config) RelationsFrom(section string) []Relation {
 	var out []Relation
 	for _, r := range c.Relations {
-		if len(r.Sections) == 0 || slices.Contains(r.Sections, section) {
+		if r.From(section) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// From reports whether pages of section may use the relation.
+func (r Relation) From(section string) bool {
+	return len(r.Sections) == 0 || slices.Contains(r.Sections, section)
 }
 
 // Relation returns the relation with the given key that section may use.

@@ -130,9 +130,6 @@ func (ix *Index) add(text string, p *content.Page) {
 	ix.names = append(ix.names, name{text: text, norm: n, page: p})
 }
 
-// Pages returns the indexed pages.
-func (ix *Index) Pages() []*content.Page { return ix.pages }
-
 // Lookup returns the pages a name matches, limited to the given sections
 // when any are given. A match by full path wins over other matches.
 func (ix *Index) Lookup(text string, sections []string) []*content.Page {
