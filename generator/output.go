@@ -446,7 +446,7 @@ func (o *output) alias(p *content.Page, a string, files map[string][]byte) error
 	if q := o.byURL(u); q != nil {
 		return fmt.Errorf("%s: alias %q is the address of %s: remove the alias", p.Path, a, q.Path)
 	}
-	from := generated(kindTags, u, p.Title)
+	from := generated(content.KindPage, u, p.Title) // only its place matters: links from it
 	target := Link{Title: p.Title, URL: link.Href(from, p, "")}
 	data := &PageData{Site: o.siteData, Page: p, Title: p.Title, Root: from.Root(), Alias: &target, Canonical: o.canonical(p)}
 	b, err := o.th.Render("alias.html", data)
