@@ -98,7 +98,7 @@ func measure(b *testing.B, h *harness, file, url string, next func() (src, want 
 	for range b.N {
 		b.StopTimer()
 		// Let the previous build and its follow-up settle.
-		time.Sleep(settle + 2*defaultQuiet)
+		time.Sleep(settle + 2*stormQuiet)
 		src, want := next()
 		b.StartTimer()
 		start := time.Now()

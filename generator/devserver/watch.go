@@ -14,9 +14,15 @@ import (
 )
 
 // The debounce: a batch goes to the rebuild loop once no event came for
-// defaultQuiet, or defaultMaxWait after its first event at the latest.
+// defaultQuiet, or defaultMaxWait after its first event at the latest. A
+// save touches a file or two within a millisecond, so a short quiet period
+// keeps edit-to-screen fast; once a batch holds more than stormPaths paths
+// (a checkout, a formatter) the wait grows to stormQuiet, so a storm whose
+// writes come in bursts still ends up in one or two builds.
 const (
-	defaultQuiet   = 50 * time.Millisecond
+	defaultQuiet   = 10 * time.Millisecond
+	stormQuiet     = 50 * time.Millisecond
+	stormPaths     = 8
 	defaultMaxWait = time.Second
 )
 
@@ -145,7 +151,11 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 	ready := false
 	arm := func(now time.Time) {
 		ready = false
-		d := min(w.quiet, w.maxWait-now.Sub(pending.first))
+		quiet := w.quiet
+		if len(pending.paths) > stormPaths || pending.rescan {
+			quiet = max(quiet, stormQuiet)
+		}
+		d := min(quiet, w.maxWait-now.Sub(pending.first))
 		timer.Reset(max(d, 0))
 	}
 	for {

@@ -233,7 +233,7 @@ func TestStorm(t *testing.T) {
 	h.waitFor(fmt.Sprintf("/bulk/p%04d/", n-1), "Nieuw.")
 	h.waitCleanBuild(60 * time.Second)
 	// Give a third build the time to start, if one were coming.
-	time.Sleep(4 * defaultQuiet)
+	time.Sleep(4 * stormQuiet)
 	if got := h.s.Builds() - before; got > 2 {
 		t.Errorf("%d files changed at once: %d builds, want at most 2", n, got)
 	}
@@ -349,7 +349,7 @@ func TestWatcherBatches(t *testing.T) {
 	// Nobody takes batches for a while (a build runs): events pile up.
 	for i := range 10 {
 		events <- fsnotify.Event{Name: p(fmt.Sprintf("content/a%d.md", i)), Op: fsnotify.Write}
-		time.Sleep(2 * defaultQuiet)
+		time.Sleep(2 * stormQuiet)
 	}
 	if b := receive("events during a build"); len(b.paths) != 10 {
 		t.Errorf("events that came while the loop was busy: %d paths, want all 10 in one batch", len(b.paths))
