@@ -156,7 +156,7 @@ func begin(ctx context.Context, opts Options) (*state, error) {
 	}
 
 	// load
-	set, diags := content.Load(ctx, st.contentFS, content.Options{Drafts: opts.Drafts, Limits: content.Limits{
+	set, diags := content.Load(ctx, st.contentFS, content.Options{Drafts: opts.Drafts, Memo: opts.Cache.parseMemo(), Limits: content.Limits{
 		MaxFileSize:         cfg.Limits.MaxFileSize,
 		MaxFrontMatterSize:  cfg.Limits.MaxFrontMatterSize,
 		MaxFrontMatterDepth: cfg.Limits.MaxFrontMatterDepth,

@@ -41,6 +41,7 @@ type Cache struct {
 	changed bool                   // entries added or dropped since the last save
 	keys    keyer
 	search  search.Memo // the terms of each page, for the search index
+	parsed  content.Memo // the pages of the files a build read
 
 	// dir is the folder of a persistent cache; "" keeps it in memory.
 	dir      string
@@ -108,6 +109,14 @@ type resolveIfer interface {
 // peeker resolves a link without recording it.
 type peeker interface {
 	Peek(markdown.Ref) markdown.Resolved
+}
+
+// parseMemo returns the memo of parsed files, or nil without a cache.
+func (c *Cache) parseMemo() *content.Memo {
+	if c == nil {
+		return nil
+	}
+	return &c.parsed
 }
 
 // begin starts a build and returns its number.

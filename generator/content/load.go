@@ -50,6 +50,9 @@ func (l Limits) orDefaults() Limits {
 type Options struct {
 	Drafts bool // include pages with draft = true
 	Limits Limits
+	// Memo, when set, reuses the pages of files whose bytes did not
+	// change since the last Load with the same memo.
+	Memo *Memo
 }
 
 // Set is everything Load found in a content folder.
@@ -87,6 +90,7 @@ func IgnoredName(name string) bool {
 // problem found; the returned Set holds the pages that loaded cleanly.
 func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	opts.Limits = opts.Limits.orDefaults()
+	opts.Memo.start()
 	var diags Diagnostics
 	set := &Set{}
 	dirs := map[string]bool{"": true}
@@ -171,11 +175,14 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 					results[i].diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
 					continue
 				}
-				results[i].page, results[i].diags = Parse(p, src, opts.Limits)
+				results[i].page, results[i].diags = opts.Memo.parse(p, src, opts.Limits)
 			}
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() == nil {
+		opts.Memo.finish()
+	}
 	for _, r := range results {
 		diags = append(diags, r.diags...)
 		page := r.page
