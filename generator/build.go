@@ -38,6 +38,9 @@ type Options struct {
 	BuildDate time.Time
 	// Cache, when set, memoises rendered Markdown across builds.
 	Cache *Cache
+	// Lazy leaves the pages and the search index to be rendered when
+	// Site.File reads them (see lazy.go): the dev server's way.
+	Lazy bool
 }
 
 // Site is the result of a build.
@@ -45,7 +48,8 @@ type Site struct {
 	Config *config.Config
 	Pages  []*content.Page
 	// Files is the whole output: slash path relative to the output
-	// folder → bytes.
+	// folder → bytes. A lazy build (Options.Lazy) leaves the pages and
+	// the search index out: File and ReadAll render them.
 	Files map[string][]byte
 	// Diagnostics holds every problem found, warnings included, sorted.
 	Diagnostics content.Diagnostics
@@ -54,6 +58,7 @@ type Site struct {
 	Stats       Stats
 
 	rendered map[*content.Page]*renderedPage
+	lazy     *lazyOutput // what a lazy build left to render; nil otherwise
 }
 
 // Stats summarise a build.
@@ -117,6 +122,9 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		}
 	}
 	site.Stats.Files = len(site.Files)
+	if site.lazy != nil {
+		site.Stats.Files += len(site.lazy.owner) // and the search index, made later
+	}
 	site.Stats.Duration = time.Since(start)
 	done = true
 	return site, site.fail()

@@ -40,7 +40,7 @@ type Cache struct {
 	active  map[uint64]bool        // builds running now
 	changed bool                   // entries added or dropped since the last save
 	keys    keyer
-	search  search.Memo // the terms of each page, for the search index
+	search  search.Memo  // the terms of each page, for the search index
 	parsed  content.Memo // the pages of the files a build read
 
 	// dir is the folder of a persistent cache; "" keeps it in memory.

@@ -3,11 +3,13 @@ package generator
 import (
 	"bytes"
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 )
 
 // TestDeterministic builds the example site twice, once on one CPU and
@@ -45,4 +47,67 @@ func TestDeterministic(t *testing.T) {
 	if diff := cmp.Diff(a.Diagnostics, b.Diagnostics); diff != "" {
 		t.Errorf("diagnostics differ between builds (-first +second):\n%s", diff)
 	}
+}
+
+// TestLazyEqualsFull builds the example site and every fixture site in
+// full and lazily (as the dev server does), and requires the same files
+// with the same bytes from Site.ReadAll, and the same answer from
+// Site.File for each name.
+func TestLazyEqualsFull(t *testing.T) {
+	sources := map[string]Options{"example": {Source: repoRoot(t)}}
+	for _, name := range fixtureNames(t) {
+		f := loadFixture(t, name)
+		sources[name] = Options{Source: writeSite(t, f.archive), Drafts: f.opts.Drafts}
+	}
+	// No fixture has aliases; their redirect pages are made lazily too.
+	sources["aliases"] = Options{Source: writeSite(t, txtar.Parse([]byte(`-- site.toml --
+title = "Aliassen"
+-- content/notes/een.md --
++++
+title = "Een"
+aliases = ["oud/een", "/heel-oud/"]
++++
+Tekst met [[Twee]].
+-- content/notes/twee.md --
++++
+title = "Twee"
++++
+Tekst.
+`)))}
+	for name, opts := range sources {
+		t.Run(name, func(t *testing.T) {
+			full, ferr := Build(context.Background(), opts)
+			opts.Lazy = true
+			lazy, lerr := Build(context.Background(), opts)
+			if (ferr == nil) != (lerr == nil) {
+				t.Fatalf("full build: %v; lazy build: %v", ferr, lerr)
+			}
+			if ferr != nil {
+				return
+			}
+			got, err := lazy.ReadAll(context.Background())
+			if err != nil {
+				t.Fatalf("ReadAll: %v", err)
+			}
+			if diff := cmp.Diff(names(full.Files), names(got)); diff != "" {
+				t.Fatalf("file names (-full +lazy):\n%s", diff)
+			}
+			for n, want := range full.Files {
+				if !bytes.Equal(got[n], want) {
+					t.Errorf("%s differs:\n%s", n, cmp.Diff(string(want), string(got[n])))
+				}
+				b, ok, err := lazy.File(n)
+				if !ok || err != nil || !bytes.Equal(b, want) {
+					t.Errorf("File(%q) = %d bytes, %v, %v; want the full build's %d bytes", n, len(b), ok, err, len(want))
+				}
+			}
+			if _, ok, _ := lazy.File("no/such/page/index.html"); ok {
+				t.Error("File of a name the site does not have says it has it")
+			}
+		})
+	}
+}
+
+func names(files map[string][]byte) []string {
+	return slices.Sorted(maps.Keys(files))
 }

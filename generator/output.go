@@ -244,11 +244,15 @@ func (o *output) byURL(url string) *content.Page {
 // renderAll renders every page and the site-wide files.
 func (o *output) renderAll(ctx context.Context) error {
 	o.siteData = o.newSiteData()
+	if o.opts.Lazy {
+		o.site.lazy = newLazyOutput(o)
+		return o.renderExtras(o.site.Files, false)
+	}
 	// The site-wide files need no page's output: they are made while the
 	// pages render, and added after them.
 	extras := map[string][]byte{}
 	done := make(chan error, 1)
-	go func() { done <- o.renderExtras(extras) }()
+	go func() { done <- o.renderExtras(extras, true) }()
 	err := o.renderPages(ctx)
 	if eerr := <-done; err == nil {
 		err = eerr
@@ -260,17 +264,19 @@ func (o *output) renderAll(ctx context.Context) error {
 	return nil
 }
 
-// renderExtras makes the feed, sitemap, graph, search index, stylesheets
-// and the theme's static files.
-func (o *output) renderExtras(files map[string][]byte) error {
+// renderExtras makes the feed, sitemap, graph, search index (unless
+// search is false), stylesheets and the theme's static files.
+func (o *output) renderExtras(files map[string][]byte, search bool) error {
 	files["feed.xml"] = o.feed()
 	if b := o.sitemap(); b != nil {
 		files["sitemap.xml"] = b
 	}
 	files["robots.txt"] = o.robots()
 	files["graph.json"] = o.graph()
-	if err := o.searchIndex(files); err != nil {
-		return err
+	if search {
+		if err := o.searchIndex(files); err != nil {
+			return err
+		}
 	}
 	for name, css := range chromaCSS(o.cfg) {
 		files["css/"+name] = css
@@ -337,7 +343,9 @@ func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
 	// Matrix and comparison pages hold tables that point at every page
 	// of the matrix; there are few of them, so they are always rendered.
 	cache := o.opts.Cache
-	memo := cache != nil && p.Kind != kindMatrix && p.Kind != kindComparison
+	// A lazy build renders pages after it ended, when its cache entries
+	// are no longer kept: it renders without the cache.
+	memo := cache != nil && !o.opts.Lazy && p.Kind != kindMatrix && p.Kind != kindComparison
 	var key dataKey
 	var b []byte
 	if memo {
@@ -372,6 +380,25 @@ func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
 		}
 	}
 	return files, errs
+}
+
+// pageOutputs lists the files renderPage makes for p.
+func (o *output) pageOutputs(p *content.Page) []string {
+	out := p.OutputPath()
+	if p.Kind == kind404 {
+		out = "404.html"
+	}
+	names := []string{out}
+	if o.matrices[p] != nil {
+		names = append(names, p.URL+"matrix.json", p.URL+"matrix.csv")
+	}
+	if o.comps[p] != nil {
+		names = append(names, p.URL+"vergelijking.json", p.URL+"vergelijking.csv")
+	}
+	for _, a := range p.Aliases {
+		names = append(names, generated(content.KindPage, content.AliasURL(a), p.Title).OutputPath())
+	}
+	return names
 }
 
 // dataKey is the key of a page's output: the theme, the layout and
@@ -526,7 +553,15 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 	}
 	for _, f := range files {
 		src := o.cfg.ContentDir + "/" + f
-		if _, taken := o.site.Files[f]; taken {
+		if strings.HasPrefix(f, searchPrefix) {
+			diags.Errorf(src, 0, 0, "duplicate-output", "%s is in the folder %s, which holds the search index: move it to another folder", src, strings.TrimSuffix(searchPrefix, "/"))
+			continue
+		}
+		_, taken := o.site.Files[f]
+		if _, ok := owners[f]; ok {
+			taken = true // a page's file, not made yet in a lazy build
+		}
+		if taken {
 			other := owners[f]
 			if other == "" {
 				other = "a file of the theme or a generated file"

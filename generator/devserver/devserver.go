@@ -11,7 +11,10 @@
 // Rebuilds run generator.Build, the pipeline of "kennisbank build", on the
 // whole site every time, with one generator.Cache kept across builds: the
 // served site is always what a clean build of the same files gives
-// ("Rebuilds: memoise, don't track" in DESIGN.md). The parts:
+// ("Rebuilds: memoise, don't track" in DESIGN.md). The builds are lazy
+// (generator.Options.Lazy): a page goes through its layout when a browser
+// asks for it, with the same functions, so a save costs the pages looked
+// at rather than every page of the site. The parts:
 //
 //   - layout.go says which files can change a build: site.toml, content/,
 //     layouts/, static/, archetypes/, i18n/ and the theme folder in use,
@@ -19,7 +22,8 @@
 //   - watch.go turns fsnotify events (or polling, when the system's watch
 //     limit is reached) into batches, once the file system is quiet;
 //   - inputs.go hashes the files a build reads, so a batch that changed no
-//     bytes (touch, chmod) costs no build;
+//     bytes (touch, chmod) costs no build, and a build of the same inputs
+//     as the one served keeps its build id;
 //   - rebuild.go builds for each batch and publishes the result;
 //   - server.go serves the last good build from memory, refusing foreign
 //     Host headers and origins (DNS rebinding) and any path outside it;
@@ -81,6 +85,7 @@ type Server struct {
 	readyOnce sync.Once
 	hub       *hub
 	url       atomic.Value // string
+	told      sync.Map     // errors of lazily rendered pages printed already
 
 	// Owned by the goroutine running Run (the rebuild loop).
 	layout    layout
@@ -204,7 +209,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	// watches stand, a change made in between is found.
 	s.layout = initialLayout(s.opts.Build.Source, s.opts.Build.ConfigFile)
 	s.inputs.scan(s.layout)
-	s.rebuild(ctx)
+	s.rebuild(ctx, false)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -221,7 +226,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	batches := make(chan batch)
 	wg.Go(func() { s.watcher.run(ctx, batches) })
 	if s.inputs.scan(s.layout) {
-		s.rebuild(ctx)
+		s.rebuild(ctx, false)
 	}
 	s.rebuildLoop(ctx, batches)
 	return nil

@@ -210,22 +210,26 @@ func cleanBuild(t testing.TB, dir string) (*generator.Site, error) {
 func (h *harness) sameAsCleanBuild(want *generator.Site) string {
 	h.t.Helper()
 	st := h.s.state.Load()
-	if st == nil || st.files == nil {
+	if st == nil || st.site == nil {
 		return "nothing served yet"
 	}
 	if len(st.errors) > 0 {
 		return "the server shows errors: " + strings.Join(st.errorLines(), "; ")
 	}
-	if !maps.EqualFunc(st.files, want.Files, bytes.Equal) {
+	files, err := st.site.ReadAll(context.Background())
+	if err != nil {
+		return "rendering the served build: " + err.Error()
+	}
+	if !maps.EqualFunc(files, want.Files, bytes.Equal) {
 		var diffs []string
 		for p := range want.Files {
-			if b, ok := st.files[p]; !ok {
+			if b, ok := files[p]; !ok {
 				diffs = append(diffs, "missing "+p)
 			} else if !bytes.Equal(b, want.Files[p]) {
 				diffs = append(diffs, "differs "+p)
 			}
 		}
-		for p := range st.files {
+		for p := range files {
 			if _, ok := want.Files[p]; !ok {
 				diffs = append(diffs, "extra "+p)
 			}

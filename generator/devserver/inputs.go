@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"io"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 // touch, a chmod, a save without changes) costs no build.
 type inputs struct {
 	seed  maphash.Seed
+	keys  [2]maphash.Seed  // for key's two lanes
 	files map[string]entry // absolute path → what was there
 }
 
@@ -26,7 +28,31 @@ type entry struct {
 }
 
 func newInputs() *inputs {
-	return &inputs{seed: maphash.MakeSeed(), files: map[string]entry{}}
+	return &inputs{seed: maphash.MakeSeed(), keys: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, files: map[string]entry{}}
+}
+
+// key identifies everything recorded: two builds of inputs with the same
+// key give the same site, since a build is a function of its inputs. Each
+// file's path and hash count once, in any order; two independent lanes
+// make a 128-bit key.
+func (in *inputs) key() [2]uint64 {
+	var k [2]uint64
+	var b [9]byte
+	for p, e := range in.files {
+		binary.LittleEndian.PutUint64(b[:], e.sum)
+		b[8] = 0
+		if e.dir {
+			b[8] = 1
+		}
+		for i, seed := range in.keys {
+			var h maphash.Hash
+			h.SetSeed(seed)
+			h.WriteString(p)
+			h.Write(b[:])
+			k[i] += h.Sum64()
+		}
+	}
+	return k
 }
 
 // scan reads every input of l afresh and reports whether anything differs

@@ -1,10 +1,10 @@
 package devserver
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,11 +18,20 @@ import (
 // state is what the server shows: the last good build and, when the
 // latest build failed, its errors. It is never changed once published.
 type state struct {
-	id     string            // build id of files: "run.n"; "" before the first good build
-	prev   string            // id of the build before, for a stylesheet-only swap
-	css    bool              // prev → id changed only stylesheets
-	files  map[string][]byte // the last good build; nil before one
+	id     string          // build id of files: "run.n"; "" before the first good build
+	prev   string          // id of the build before, for a stylesheet-only swap
+	css    bool            // prev → id changed only stylesheets
+	site   *generator.Site // the last good build, built lazily; nil before one
+	inputs [2]uint64       // the key of the inputs site was built from
 	errors content.Diagnostics
+}
+
+// file returns a file of the last good build, rendering it if need be.
+func (st *state) file(name string) ([]byte, bool, error) {
+	if st.site == nil {
+		return nil, false, nil
+	}
+	return st.site.File(name)
 }
 
 func (st *state) errorLines() []string {
@@ -66,15 +75,44 @@ func (s *Server) rebuildLoop(ctx context.Context, batches <-chan batch) {
 				s.skipped.Add(1)
 				continue
 			}
-			s.rebuild(ctx)
+			s.rebuild(ctx, !b.rescan && s.inputs.onlyStylesheets(b.paths))
 		}
 	}
 }
 
-// rebuild runs the pipeline once and publishes the result.
-func (s *Server) rebuild(ctx context.Context) {
+// onlyStylesheets reports whether a batch changed only stylesheets: each
+// path is a .css file, or a folder whose inputs are all .css files (a new
+// css/ folder).
+func (in *inputs) onlyStylesheets(paths map[string]bool) bool {
+	for p := range paths {
+		if strings.HasSuffix(p, ".css") {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+		for q, e := range in.files {
+			if within(q, p) && !e.dir && !strings.HasSuffix(q, ".css") {
+				return false
+			}
+		}
+	}
+	return len(paths) > 0
+}
+
+// rebuild runs the pipeline once and publishes the result. css says that
+// only stylesheets changed: no page can show a stylesheet's bytes, so the
+// browsers can swap stylesheets instead of reloading.
+//
+// The build is lazy (see generator.Options.Lazy): a page is rendered when
+// a browser asks for it, so a save costs the pages looked at, not all of
+// them.
+func (s *Server) rebuild(ctx context.Context, css bool) {
 	opts := s.opts.Build
 	opts.Cache = &s.cache
+	opts.Lazy = true
+	key := s.inputs.key()
 	start := time.Now()
 	site, err := generator.Build(ctx, opts)
 	s.lastBuild = time.Now()
@@ -91,12 +129,12 @@ func (s *Server) rebuild(ctx context.Context) {
 			}
 		}
 	}
-	s.publish(site, err, time.Since(start))
+	s.publish(site, key, err, css, time.Since(start))
 }
 
 // publish makes a build's result what the server shows and tells the
 // browsers and the terminal.
-func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
+func (s *Server) publish(site *generator.Site, key [2]uint64, err error, css bool, took time.Duration) {
 	old := s.state.Load()
 	first := old == nil
 	if first {
@@ -115,13 +153,13 @@ func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
 		if len(diags) == 0 {
 			diags = content.Diagnostics{{Path: s.opts.Build.Source, Severity: content.Error, Code: "build", Message: err.Error()}}
 		}
-		st := &state{id: old.id, prev: old.prev, files: old.files, errors: diags}
+		st := &state{id: old.id, prev: old.prev, site: old.site, inputs: old.inputs, errors: diags}
 		s.state.Store(st)
 		s.hub.broadcast(st.message(true))
 		for _, d := range diags {
 			fmt.Fprintln(s.opts.Stderr, d.String())
 		}
-		if old.files == nil {
+		if old.site == nil {
 			fmt.Fprintf(s.opts.Stderr, "build failed: %d error(s); serving an error page until they are fixed\n", len(diags))
 		} else {
 			fmt.Fprintf(s.opts.Stderr, "build failed: %d error(s); serving the last good build\n", len(diags))
@@ -130,14 +168,15 @@ func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
 		return
 	}
 
-	changed, cssOnly := true, false
-	if old.files != nil {
-		changed, cssOnly = diff(old.files, site.Files)
-	}
-	st := &state{id: old.id, prev: old.prev, css: old.css, files: old.files}
+	// The pages of a lazy build are not rendered yet, so the two builds
+	// cannot be compared file by file; their inputs can. The same inputs
+	// (a broken file put back as it was) give the same site: keep the
+	// build id, so the browsers only drop the error overlay.
+	changed, cssOnly := old.site == nil || key != old.inputs, css && old.site != nil
+	st := &state{id: old.id, prev: old.prev, css: old.css, site: old.site, inputs: old.inputs}
 	if changed {
 		s.seq++
-		st = &state{id: s.run + "." + strconv.Itoa(s.seq), prev: old.id, css: cssOnly, files: site.Files}
+		st = &state{id: s.run + "." + strconv.Itoa(s.seq), prev: old.id, css: cssOnly, site: site, inputs: key}
 	}
 	s.state.Store(st)
 	if changed || len(old.errors) > 0 {
@@ -149,8 +188,8 @@ func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
 		for _, d := range site.Diagnostics {
 			fmt.Fprintln(s.opts.Stderr, d.String())
 		}
-		fmt.Fprintf(s.opts.Stdout, "built %d pages in %d sections, %d files in %v\n",
-			site.Stats.Pages, site.Stats.Sections, site.Stats.Files, took.Round(time.Millisecond))
+		fmt.Fprintf(s.opts.Stdout, "built %d pages in %d sections in %v\n",
+			site.Stats.Pages, site.Stats.Sections, took.Round(time.Millisecond))
 		return
 	}
 	switch {
@@ -165,44 +204,6 @@ func (s *Server) publish(site *generator.Site, err error, took time.Duration) {
 
 func (s *Server) markReady() {
 	s.readyOnce.Do(func() { close(s.ready) })
-}
-
-// diff compares two builds: changed reports whether a file was added,
-// removed or changed, cssOnly whether every such file is a stylesheet. It
-// compares sizes first, so a typical edit is found without reading every
-// file.
-func diff(old, cur map[string][]byte) (changed, cssOnly bool) {
-	cssOnly = true
-	// note records a changed file and reports whether the answer is known.
-	note := func(p string) bool {
-		changed = true
-		if !strings.HasSuffix(p, ".css") {
-			cssOnly = false
-		}
-		return !cssOnly
-	}
-	for p, b := range cur {
-		if ob, ok := old[p]; !ok || len(ob) != len(b) {
-			if note(p) {
-				return true, false
-			}
-		}
-	}
-	for p := range old {
-		if _, ok := cur[p]; !ok {
-			if note(p) {
-				return true, false
-			}
-		}
-	}
-	for p, b := range cur {
-		if ob, ok := old[p]; ok && len(ob) == len(b) && !bytes.Equal(ob, b) {
-			if note(p) {
-				return true, false
-			}
-		}
-	}
-	return changed, changed && cssOnly
 }
 
 // initialLayout reads site.toml for the folders to watch before the first

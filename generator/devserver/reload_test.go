@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -206,24 +207,34 @@ func TestInject(t *testing.T) {
 	}
 }
 
-func TestDiff(t *testing.T) {
-	base := map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}")}
+func TestOnlyStylesheets(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "static/css/main.css"), "body{}")
+	writeFile(t, filepath.Join(dir, "static/js/x.js"), "")
+	writeFile(t, filepath.Join(dir, "content/a.md"), "")
+	in := newInputs()
+	in.scan(newLayout(dir, "", nil))
+	p := func(rel string) string { return filepath.Join(dir, rel) }
 	tests := []struct {
-		name             string
-		cur              map[string][]byte
-		changed, cssOnly bool
+		paths []string
+		want  bool
 	}{
-		{"same", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}")}, false, false},
-		{"css", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{x}")}, true, true},
-		{"css same size", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("main{}")}, true, true},
-		{"page", map[string][]byte{"index.html": []byte("b"), "css/main.css": []byte("body{}")}, true, false},
-		{"new css", map[string][]byte{"index.html": []byte("a"), "css/main.css": []byte("body{}"), "css/x.css": nil}, true, true},
-		{"removed css", map[string][]byte{"index.html": []byte("a")}, true, true},
-		{"removed page", map[string][]byte{"css/main.css": []byte("body{}")}, true, false},
+		{nil, false},
+		{[]string{p("static/css/main.css")}, true},
+		{[]string{p("static/css/main.css"), p("static/css/gone.css")}, true},
+		{[]string{p("static/css/main.css"), p("content/a.md")}, false},
+		{[]string{p("layouts/page.html")}, false},
+		{[]string{p("static/css")}, true}, // a new folder of stylesheets
+		{[]string{p("static")}, false},    // holds a script too
+		{[]string{p("static/gone")}, false},
 	}
 	for _, tt := range tests {
-		if changed, cssOnly := diff(base, tt.cur); changed != tt.changed || cssOnly != tt.cssOnly {
-			t.Errorf("%s: diff = %v, %v; want %v, %v", tt.name, changed, cssOnly, tt.changed, tt.cssOnly)
+		paths := map[string]bool{}
+		for _, p := range tt.paths {
+			paths[p] = true
+		}
+		if got := in.onlyStylesheets(paths); got != tt.want {
+			t.Errorf("onlyStylesheets(%q) = %v, want %v", tt.paths, got, tt.want)
 		}
 	}
 }

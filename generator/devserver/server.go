@@ -2,6 +2,8 @@ package devserver
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"html/template"
 	"mime"
 	"net"
@@ -10,6 +12,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"kennisbank/generator"
+	"kennisbank/generator/content"
 )
 
 // ServeHTTP serves the current build from memory. Only what the build
@@ -52,21 +57,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	if st.files == nil {
+	if st.site == nil {
 		s.errorPage(w, st)
 		return
 	}
+	// file serves name if the build has it; a page whose layout failed
+	// shows the error instead.
+	file := func(name, as string, code int) bool {
+		b, ok, err := st.file(name)
+		if err != nil {
+			s.renderFailed(w, st, err)
+			return true
+		}
+		if ok {
+			serve(w, as, b, st, code)
+		}
+		return ok
+	}
 	if dir {
-		if b, ok := st.files[path.Join(name, "index.html")]; ok {
-			serve(w, "index.html", b, st, http.StatusOK)
+		if file(path.Join(name, "index.html"), "index.html", http.StatusOK) {
 			return
 		}
 	} else {
-		if b, ok := st.files[name]; ok {
-			serve(w, name, b, st, http.StatusOK)
+		if file(name, name, http.StatusOK) {
 			return
 		}
-		if _, ok := st.files[path.Join(name, "index.html")]; ok {
+		if _, ok, _ := st.file(path.Join(name, "index.html")); ok {
 			// A folder: its links are relative, so it needs the slash.
 			u := "/" + name + "/"
 			if r.URL.RawQuery != "" {
@@ -76,8 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if b, ok := st.files["404.html"]; ok {
-		serve(w, "404.html", b, st, http.StatusNotFound)
+	if file("404.html", "404.html", http.StatusNotFound) {
 		return
 	}
 	http.NotFound(w, r)
@@ -171,6 +186,25 @@ func (s *Server) errorPage(w http.ResponseWriter, st *state) {
 		return
 	}
 	serve(w, "error.html", b.Bytes(), st, http.StatusInternalServerError)
+}
+
+// renderFailed answers a request for a page whose layout failed while it
+// rendered (a lazy build finds such errors only then): the error page, with
+// the errors also in the terminal, once per build.
+func (s *Server) renderFailed(w http.ResponseWriter, st *state, err error) {
+	failed := *st
+	var be *generator.BuildError
+	if errors.As(err, &be) {
+		failed.errors = be.Diagnostics
+	} else {
+		failed.errors = content.Diagnostics{{Path: s.opts.Build.Source, Severity: content.Error, Code: "build", Message: err.Error()}}
+	}
+	for _, line := range failed.errorLines() {
+		if _, told := s.told.LoadOrStore(st.id+"\x00"+line, true); !told {
+			fmt.Fprintln(s.opts.Stderr, line)
+		}
+	}
+	s.errorPage(w, &failed)
 }
 
 // hostAllowed reports whether a Host header names this server: localhost,

@@ -195,7 +195,7 @@ func TestServing(t *testing.T) {
 	}
 	code, body = h.get("/bestaat/niet/")
 	st := h.s.state.Load()
-	if code != 404 || string(stripScript([]byte(body))) != string(st.files["404.html"]) {
+	if nf, _, _ := st.file("404.html"); code != 404 || string(stripScript([]byte(body))) != string(nf) {
 		t.Errorf("GET /bestaat/niet/: status %d, want 404 with the site's 404.html", code)
 	}
 	code, body = h.get("/css/extra.css")

@@ -89,8 +89,11 @@ func TestEditStyles(t *testing.T) {
 			}
 			h.waitFor("/notes/een/", "Snel 19.")
 			h.waitCleanBuild(15 * time.Second)
-			st := h.s.state.Load()
-			for p := range st.files {
+			files, err := h.s.state.Load().site.ReadAll(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for p := range files {
 				if strings.Contains(p, "~") || strings.Contains(p, "___jb_") || strings.Contains(p, "4913") || strings.Contains(p, ".swp") || strings.Contains(p, "tmp1234") {
 					t.Errorf("served %s, made from an editor's temp file", p)
 				}

@@ -1,0 +1,161 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"kennisbank/generator/content"
+)
+
+// With Options.Lazy, Build stops before the two steps whose cost grows
+// with every page on every build: rendering each page through its layout,
+// and the search index. Site.File renders a page (or the index) when it is
+// first read, with the same functions a full build runs, so a lazy site
+// serves exactly the bytes a full build writes. The dev server builds this
+// way: after a save only the pages a browser asks for are rendered.
+//
+// A layout that fails while a page renders (a missing field, a function
+// that returns an error) is found when that page is read, not by Build.
+
+// lazyOutput is what a lazy build left to render.
+type lazyOutput struct {
+	o     *output
+	owner map[string]int // output name → index in o.pages of the page that makes it
+	pages []lazyPage
+
+	searchOnce  sync.Once
+	searchFiles map[string][]byte
+	searchErr   error
+}
+
+type lazyPage struct {
+	once  sync.Once
+	files map[string][]byte
+	err   error
+}
+
+// searchPrefix is the folder of the search index's files.
+const searchPrefix = "search/"
+
+func newLazyOutput(o *output) *lazyOutput {
+	l := &lazyOutput{o: o, owner: map[string]int{}, pages: make([]lazyPage, len(o.pages))}
+	for i, p := range o.pages {
+		for _, name := range o.pageOutputs(p) {
+			l.owner[name] = i
+		}
+	}
+	return l
+}
+
+// File returns the output file name and whether the site has it. For a
+// lazy site it renders the file's page (or the search index) when first
+// asked; a failure is a *BuildError.
+func (s *Site) File(name string) ([]byte, bool, error) {
+	if b, ok := s.Files[name]; ok {
+		return b, true, nil
+	}
+	if s.lazy == nil {
+		return nil, false, nil
+	}
+	return s.lazy.file(name)
+}
+
+func (l *lazyOutput) file(name string) ([]byte, bool, error) {
+	if i, ok := l.owner[name]; ok {
+		lp := &l.pages[i]
+		lp.once.Do(func() {
+			files, errs := l.o.renderPage(l.o.pages[i])
+			if len(errs) > 0 {
+				lp.err = &BuildError{Diagnostics: templateDiagnostics(errors.New(strings.Join(errs, "\n")))}
+			}
+			lp.files = files
+		})
+		b, ok := lp.files[name]
+		return b, ok, lp.err
+	}
+	if !strings.HasPrefix(name, searchPrefix) {
+		return nil, false, nil
+	}
+	l.searchOnce.Do(func() {
+		l.searchFiles = map[string][]byte{}
+		if err := l.o.searchIndex(l.searchFiles); err != nil {
+			l.searchErr = &BuildError{Diagnostics: templateDiagnostics(err)}
+		}
+	})
+	b, ok := l.searchFiles[name]
+	return b, ok, l.searchErr
+}
+
+// ReadAll returns every file of the site, rendering on every core what a
+// lazy build left out: what a full build of the same sources puts in
+// Files.
+func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
+	files := make(map[string][]byte, len(s.Files))
+	for name, b := range s.Files {
+		files[name] = b
+	}
+	if s.lazy == nil {
+		return files, nil
+	}
+	names := slices.Collect(func(yield func(string) bool) {
+		for name := range s.lazy.owner {
+			if !yield(name) {
+				return
+			}
+		}
+	})
+	names = append(names, searchPrefix+"meta.js") // renders the whole index
+	slices.Sort(names)
+	out := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				next.Lock()
+				j := i
+				i++
+				next.Unlock()
+				if j >= len(names) {
+					return
+				}
+				out[j], _, errs[j] = s.lazy.file(names[j])
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var diags BuildError
+	for j, name := range names {
+		if errs[j] != nil {
+			var be *BuildError
+			if errors.As(errs[j], &be) {
+				diags.Diagnostics = append(diags.Diagnostics, be.Diagnostics...)
+			}
+			continue
+		}
+		if _, static := files[name]; !static && out[j] != nil {
+			files[name] = out[j]
+		}
+	}
+	for name, b := range s.lazy.searchFiles {
+		if _, static := files[name]; !static {
+			files[name] = b
+		}
+	}
+	if len(diags.Diagnostics) > 0 {
+		// A layout that fails, fails on many pages: say it once.
+		diags.Diagnostics.Sort()
+		diags.Diagnostics = slices.CompactFunc(diags.Diagnostics, func(a, b content.Diagnostic) bool { return a.String() == b.String() })
+		return files, &diags
+	}
+	return files, nil
+}
