@@ -123,7 +123,7 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 	}
 	site.Stats.Files = len(site.Files)
 	if site.lazy != nil {
-		site.Stats.Files += len(site.lazy.owner) // and the search index, made later
+		site.Stats.Files += len(site.lazy.owner) + len(site.lazy.site) // and the search index, made later
 	}
 	site.Stats.Duration = time.Since(start)
 	done = true

@@ -142,44 +142,64 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkRebuild is what the dev server does: a build with the cache of
-// the previous one, after an edit.
+// BenchmarkRebuild is a build with the cache of the previous one, after
+// an edit; lazy=true is what the dev server does (it renders pages when
+// they are asked for, one page here).
 func BenchmarkRebuild(b *testing.B) {
-	for _, edit := range []string{"none", "body", "title"} {
-		b.Run(edit, func(b *testing.B) {
-			src := copySite(b, benchCorpus(b, benchPages()))
-			cache := &Cache{}
-			if _, err := Build(context.Background(), Options{Source: src, Cache: cache}); err != nil {
-				b.Fatal(err)
-			}
-			page := firstArticle(b, filepath.Join(src, "content", "artikelen"))
-			orig, err := os.ReadFile(page)
+	for _, lazy := range []bool{false, true} {
+		for _, edit := range []string{"none", "body", "title"} {
+			b.Run(fmt.Sprintf("lazy=%v/edit=%s", lazy, edit), func(b *testing.B) { benchRebuild(b, edit, lazy) })
+		}
+	}
+}
+
+func benchRebuild(b *testing.B, edit string, lazy bool) {
+	src := copySite(b, benchCorpus(b, benchPages()))
+	cache := &Cache{}
+	if _, err := Build(context.Background(), Options{Source: src, Cache: cache, Lazy: lazy}); err != nil {
+		b.Fatal(err)
+	}
+	page := firstArticle(b, filepath.Join(src, "content", "artikelen"))
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		text := string(orig)
+		switch edit {
+		case "body":
+			text += fmt.Sprintf("\nEen extra zin %d.\n", i)
+		case "title":
+			text = strings.Replace(text, "title = \"", fmt.Sprintf("title = \"T%d ", i), 1)
+		}
+		if err := os.WriteFile(page, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		// The label lets a profile show the rebuilds alone:
+		// go tool pprof -tagfocus rebuild=.
+		pprof.Do(context.Background(), pprof.Labels("rebuild", edit), func(ctx context.Context) {
+			site, err := Build(ctx, Options{Source: src, Cache: cache, Lazy: lazy})
 			if err != nil {
 				b.Fatal(err)
 			}
-			i := 0
-			for b.Loop() {
-				i++
-				text := string(orig)
-				switch edit {
-				case "body":
-					text += fmt.Sprintf("\nEen extra zin %d.\n", i)
-				case "title":
-					text = strings.Replace(text, "title = \"", fmt.Sprintf("title = \"T%d ", i), 1)
+			if lazy {
+				if _, ok, err := site.File(pageURL(b, src, page) + "index.html"); !ok || err != nil {
+					b.Fatalf("the edited page: %v, %v", ok, err)
 				}
-				if err := os.WriteFile(page, []byte(text), 0o644); err != nil {
-					b.Fatal(err)
-				}
-				// The label lets a profile show the rebuilds alone:
-				// go tool pprof -tagfocus rebuild=.
-				pprof.Do(context.Background(), pprof.Labels("rebuild", edit), func(ctx context.Context) {
-					if _, err := Build(ctx, Options{Source: src, Cache: cache}); err != nil {
-						b.Fatal(err)
-					}
-				})
 			}
 		})
 	}
+}
+
+// pageURL is the address of the page file path under src/content.
+func pageURL(b *testing.B, src, path string) string {
+	rel, err := filepath.Rel(filepath.Join(src, "content"), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.TrimSuffix(filepath.ToSlash(rel), ".md") + "/"
 }
 
 // firstArticle returns the first page file under dir, in path order.

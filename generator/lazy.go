@@ -26,10 +26,17 @@ type lazyOutput struct {
 	o     *output
 	owner map[string]int // output name → index in o.pages of the page that makes it
 	pages []lazyPage
+	site  map[string]*lazyFile // site-wide files: feed, graph, …
 
 	searchOnce  sync.Once
 	searchFiles map[string][]byte
 	searchErr   error
+}
+
+type lazyFile struct {
+	once sync.Once
+	make func() []byte
+	b    []byte
 }
 
 type lazyPage struct {
@@ -42,7 +49,10 @@ type lazyPage struct {
 const searchPrefix = "search/"
 
 func newLazyOutput(o *output) *lazyOutput {
-	l := &lazyOutput{o: o, owner: map[string]int{}, pages: make([]lazyPage, len(o.pages))}
+	l := &lazyOutput{o: o, owner: map[string]int{}, pages: make([]lazyPage, len(o.pages)), site: map[string]*lazyFile{}}
+	for name, make := range o.siteFiles() {
+		l.site[name] = &lazyFile{make: make}
+	}
 	for i, p := range o.pages {
 		for _, name := range o.pageOutputs(p) {
 			l.owner[name] = i
@@ -77,6 +87,10 @@ func (l *lazyOutput) file(name string) ([]byte, bool, error) {
 		b, ok := lp.files[name]
 		return b, ok, lp.err
 	}
+	if f := l.site[name]; f != nil {
+		f.once.Do(func() { f.b = f.make() })
+		return f.b, true, nil
+	}
 	if !strings.HasPrefix(name, searchPrefix) {
 		return nil, false, nil
 	}
@@ -108,6 +122,9 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 			}
 		}
 	})
+	for name := range s.lazy.site {
+		names = append(names, name)
+	}
 	names = append(names, searchPrefix+"meta.js") // renders the whole index
 	slices.Sort(names)
 	out := make([][]byte, len(names))

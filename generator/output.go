@@ -267,12 +267,11 @@ func (o *output) renderAll(ctx context.Context) error {
 // renderExtras makes the feed, sitemap, graph, search index (unless
 // search is false), stylesheets and the theme's static files.
 func (o *output) renderExtras(files map[string][]byte, search bool) error {
-	files["feed.xml"] = o.feed()
-	if b := o.sitemap(); b != nil {
-		files["sitemap.xml"] = b
+	if !o.opts.Lazy {
+		for name, make := range o.siteFiles() {
+			files[name] = make()
+		}
 	}
-	files["robots.txt"] = o.robots()
-	files["graph.json"] = o.graph()
 	if search {
 		if err := o.searchIndex(files); err != nil {
 			return err
@@ -285,6 +284,16 @@ func (o *output) renderExtras(files map[string][]byte, search bool) error {
 		files[name] = data
 		return nil
 	})
+}
+
+// siteFiles gives the files made from the whole site, each with the
+// function that makes it. A lazy build makes each when it is read.
+func (o *output) siteFiles() map[string]func() []byte {
+	files := map[string]func() []byte{"feed.xml": o.feed, "robots.txt": o.robots, "graph.json": o.graph}
+	if o.cfg.BaseURL != "" {
+		files["sitemap.xml"] = o.sitemap // sitemaps need absolute URLs
+	}
+	return files
 }
 
 func (o *output) newSiteData() *SiteData {
@@ -560,6 +569,9 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 		_, taken := o.site.Files[f]
 		if _, ok := owners[f]; ok {
 			taken = true // a page's file, not made yet in a lazy build
+		}
+		if o.site.lazy != nil && o.site.lazy.site[f] != nil {
+			taken = true // a site-wide file, not made yet
 		}
 		if taken {
 			other := owners[f]
