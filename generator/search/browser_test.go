@@ -106,15 +106,19 @@ func TestBrowser(t *testing.T) {
 			{"eigenaarschap ", ""}, {"interveniëren", ""}, {"vaardighe", ""}, {"groep", ""},
 			{"dynamiek ", ""}, {"psychologisch contract", ""}, {"leer", "rol"}, {"de groep", "begrip"},
 			{"leermanager xyzzy", ""}, {"de het ", ""},
+			// Name matches: whole names, half names, aliases, an open word.
+			{"systeemdynamiek ", ""}, {"groepsdynamiek", ""}, {"impliciet contract ", ""},
+			{"contractant van het leren", ""}, {"eigenaarschap", "dialoog"}, {"open programma", ""},
 		}
 		type jsResult struct {
-			Total int
-			URLs  []string
+			Total  int
+			URLs   []string
+			Scores []float64
 		}
 		for _, q := range queries {
 			want, wantTotal, _ := ix.query(q.q, q.typ, maxResults)
 			got, err := chromedp.Run(ctx, chromedp.Evaluate[jsResult](fmt.Sprintf(
-				`__kbSearch.query(%s, %s).then(r => ({Total: r.total, URLs: r.results.map(x => x.url)}))`,
+				`__kbSearch.query(%s, %s).then(r => ({Total: r.total, URLs: r.results.map(x => x.url), Scores: r.results.map(x => x.score)}))`,
 				mustJSON(t, q.q), mustJSON(t, q.typ)), chromedp.EvalAwaitPromise))
 			if err != nil {
 				t.Fatal(err)
@@ -122,6 +126,13 @@ func TestBrowser(t *testing.T) {
 			wantURLs := topURLs(want)
 			if diff := cmp.Diff(wantURLs, got.URLs, cmpopts.EquateEmpty()); diff != "" || got.Total != wantTotal {
 				t.Errorf("query %q type %q: search.js found %d, Go %d; results (-go +js):\n%s", q.q, q.typ, got.Total, wantTotal, diff)
+			}
+			var wantScores []float64
+			for _, r := range want {
+				wantScores = append(wantScores, r.Score)
+			}
+			if diff := cmp.Diff(wantScores, got.Scores, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("query %q type %q: scores differ (-go +js):\n%s", q.q, q.typ, diff)
 			}
 		}
 	})
@@ -178,7 +189,11 @@ func testUI(t *testing.T, ctx context.Context, page string, width int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title").textContent`); got != "Psychologisch contracteren" {
+	// The results of a word half typed may show first; wait for the whole word's.
+	err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector("#kb_search_results-0 .kb-search__title").textContent === "Psychologisch contracteren"`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil {
+		got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title").textContent`)
 		t.Errorf("top result %q, want Psychologisch contracteren", got)
 	}
 	if got := eval[string](t, ctx, `document.querySelector("#kb_search_results-0 .kb-search__title mark").textContent`); got != "contracteren" {

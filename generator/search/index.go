@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -39,6 +40,12 @@ func (f field) weight() float64 {
 		return 2
 	}
 	return 1
+}
+
+// isName reports whether each text of the field is a name of the
+// document: the title and the aliases.
+func (f field) isName() bool {
+	return f == fieldTitle || f == fieldAliases
 }
 
 // lengthNorm is BM25's b for the field: how much a long field is
@@ -93,6 +100,11 @@ type index struct {
 	start  []int32
 	docs   []int32
 	scores []uint16
+	// The name postings of terms[i] are nameDocs[nameStart[i]:nameStart[i+1]],
+	// in document order, with the lengths of the names in nameLens.
+	nameStart []int32
+	nameDocs  []int32
+	nameLens  []int32
 }
 
 // parallel runs fn(w, i) for i in [0, n) on workers goroutines; worker w
@@ -248,7 +260,33 @@ func (m *Memo) score(dts []*memoDoc) *index {
 			})
 		}
 	})
+	ix.names(dts, rank)
 	return ix
+}
+
+// names fills in the name postings of the index; rank maps term numbers
+// to the index's terms.
+func (ix *index) names(dts []*memoDoc, rank []int32) {
+	ix.nameStart = make([]int32, len(ix.terms)+1)
+	for _, dt := range dts {
+		for _, e := range dt.names {
+			ix.nameStart[rank[e>>32]+1]++
+		}
+	}
+	for i := range ix.terms {
+		ix.nameStart[i+1] += ix.nameStart[i]
+	}
+	next := slices.Clone(ix.nameStart[:len(ix.terms)])
+	ix.nameDocs = make([]int32, ix.nameStart[len(ix.terms)])
+	ix.nameLens = make([]int32, len(ix.nameDocs))
+	for i, dt := range dts {
+		for _, e := range dt.names {
+			r := rank[e>>32]
+			ix.nameDocs[next[r]] = int32(i)
+			ix.nameLens[next[r]] = int32(e & (1<<32 - 1))
+			next[r]++
+		}
+	}
 }
 
 // compoundHeads finds, for each term that is a compound of two other
@@ -290,34 +328,41 @@ type termShard struct {
 }
 
 // termShards cuts the sorted terms into runs of about termShardBytes and
-// encodes each as {"k":[terms],"p":[postings,...]} (see appendPostings). The first
-// shard starts at "" so that every string falls in some shard.
-func (ix *index) termShards() []termShard {
+// encodes each as {"k":[terms],"p":[postings,...],"n":[name postings,...]}
+// (see appendPostings and appendNamePostings); entity says which
+// documents are entity pages. The first shard starts at "" so that every
+// string falls in some shard.
+func (ix *index) termShards(entity []bool) []termShard {
 	var shards []termShard
-	var keys, lists []byte
+	var keys, lists, names []byte
 	first := ""
 	flush := func() {
-		data := make([]byte, 0, len(keys)+len(lists)+16)
+		data := make([]byte, 0, len(keys)+len(lists)+len(names)+24)
 		data = append(data, `{"k":[`...)
 		data = append(data, keys...)
 		data = append(data, `],"p":[`...)
 		data = append(data, lists...)
+		data = append(data, `],"n":[`...)
+		data = append(data, names...)
 		data = append(data, "]}"...)
 		shards = append(shards, termShard{first: first, json: data})
-		keys, lists = keys[:0], lists[:0]
+		keys, lists, names = keys[:0], lists[:0], names[:0]
 	}
 	for i, t := range ix.terms {
-		if len(keys) > 0 && len(keys)+len(lists) >= termShardBytes {
+		if len(keys) > 0 && len(keys)+len(lists)+len(names) >= termShardBytes {
 			flush()
 			first = t
 		}
 		if len(keys) > 0 {
 			keys = append(keys, ',')
 			lists = append(lists, ',')
+			names = append(names, ',')
 		}
 		keys = appendString(keys, t)
 		from, to := ix.start[i], ix.start[i+1]
 		lists = appendPostingList(lists, ix.docs[from:to], ix.scores[from:to])
+		from, to = ix.nameStart[i], ix.nameStart[i+1]
+		names = appendNamePostings(names, ix.nameDocs[from:to], ix.nameLens[from:to], entity)
 	}
 	flush()
 	return shards
@@ -351,6 +396,30 @@ func appendPostingList(b []byte, docs []int32, scores []uint16) []byte {
 	for i, d := range docs {
 		b = appendVarint(b, int(d)-prev)
 		b = append(b, digits[scores[i]/64], digits[scores[i]%64])
+		prev = int(d)
+	}
+	return append(b, '"')
+}
+
+// maxNameLen is the longest name length a name posting tells apart;
+// longer names count as this long.
+const maxNameLen = 31
+
+// appendNamePostings encodes the name postings of a term as a JSON
+// string: per document whose title or an alias holds the term, the
+// distance to the previous document number as in appendPostings, then
+// one digit: the length in terms of the shortest such name (at most
+// maxNameLen), plus 32 if the document is an entity page.
+func appendNamePostings(b []byte, docs, lens []int32, entity []bool) []byte {
+	b = append(b, '"')
+	prev := 0
+	for i, d := range docs {
+		b = appendVarint(b, int(d)-prev)
+		code := min(int(lens[i]), maxNameLen)
+		if entity[d] {
+			code += 32
+		}
+		b = append(b, digits[code])
 		prev = int(d)
 	}
 	return append(b, '"')

@@ -26,10 +26,13 @@ type Memo struct {
 
 // memoDoc is one document's terms: per field, term number << 32 | count,
 // in term order, field after field; field f is terms[end[f-1]:end[f]].
+// names holds, per term of the title or an alias, term number << 32 |
+// the length in terms of the shortest of those names that holds it.
 type memoDoc struct {
 	terms  []uint64
 	end    [numFields]int32
 	length [numFields]int32
+	names  []uint64
 	used   bool
 }
 
@@ -112,7 +115,10 @@ func (m *Memo) tokenise(docs []Doc, fresh []int, dts []*memoDoc, workers int) {
 	parallel(workers, len(fresh), func(_, j int) {
 		lt := &local[j]
 		g := global[lt.worker]
-		dt := &memoDoc{terms: lt.terms, end: lt.end, length: lt.length}
+		dt := &memoDoc{terms: lt.terms, end: lt.end, length: lt.length, names: lt.names}
+		for i, e := range dt.names {
+			dt.names[i] = uint64(g[e>>32])<<32 | e&(1<<32-1)
+		}
 		start := int32(0)
 		for f := range numFields {
 			field := dt.terms[start:dt.end[f]]
@@ -209,7 +215,7 @@ func docKey(d Doc) [32]byte {
 }
 
 // docTerms is one document tokenised: per field, its terms with their
-// counts, and its length in terms.
+// counts, and its length in terms; and the terms of its names.
 type docTerms struct {
 	worker int // the tokenizer that numbered the terms
 	// terms holds term number << 32 | count, field after field; field f
@@ -218,6 +224,8 @@ type docTerms struct {
 	terms  []uint64
 	end    [numFields]int32
 	length [numFields]int32
+	// names holds term number << 32 | name length, as memoDoc.names.
+	names []uint64
 }
 
 // tokenizer turns documents into terms; each worker has its own, with its
@@ -230,6 +238,9 @@ type tokenizer struct {
 	count   []int32          // per local term, its count in the field at hand
 	touched []int32
 	out     []uint64
+	name    []int32 // the terms of the name at hand
+	nameLen []int32 // per local term, its shortest name so far in the document, or 0
+	named   []int32 // the terms with a nameLen
 }
 
 func newTokenizer() *tokenizer {
@@ -251,6 +262,7 @@ func (tk *tokenizer) id(w []byte) int32 {
 			tk.number[t] = n
 			tk.terms = append(tk.terms, t)
 			tk.count = append(tk.count, 0)
+			tk.nameLen = append(tk.nameLen, 0)
 		}
 		id = n
 	}
@@ -265,7 +277,9 @@ func (tk *tokenizer) doc(d Doc) docTerms {
 	tk.out = tk.out[:0]
 	for f := range numFields {
 		length := int32(0)
+		isName := f.isName()
 		for _, text := range f.texts(d) {
+			tk.name = tk.name[:0]
 			tk.buf = eachWord(text, tk.buf, func(w []byte) bool {
 				id := tk.id(w)
 				if id < 0 {
@@ -276,8 +290,14 @@ func (tk *tokenizer) doc(d Doc) docTerms {
 				}
 				tk.count[id]++
 				length++
+				if isName {
+					tk.name = append(tk.name, id)
+				}
 				return true
 			})
+			if isName {
+				tk.addName()
+			}
 		}
 		for _, id := range tk.touched {
 			tk.out = append(tk.out, uint64(id)<<32|uint64(tk.count[id]))
@@ -288,5 +308,27 @@ func (tk *tokenizer) doc(d Doc) docTerms {
 		dt.end[f] = int32(len(tk.out))
 	}
 	dt.terms = slices.Clone(tk.out)
+	for _, id := range tk.named {
+		dt.names = append(dt.names, uint64(id)<<32|uint64(tk.nameLen[id]))
+		tk.nameLen[id] = 0
+	}
+	tk.named = tk.named[:0]
 	return dt
+}
+
+// addName records the terms of tk.name, a title or an alias, with the
+// number of distinct terms the name has.
+func (tk *tokenizer) addName() {
+	slices.Sort(tk.name)
+	ids := slices.Compact(tk.name)
+	n := int32(len(ids))
+	for _, id := range ids {
+		switch l := tk.nameLen[id]; {
+		case l == 0:
+			tk.named = append(tk.named, id)
+			tk.nameLen[id] = n
+		case n < l:
+			tk.nameLen[id] = n
+		}
+	}
 }

@@ -19,6 +19,8 @@ func TestMemoSameAsBuild(t *testing.T) {
 		{"unchanged", func(d []Doc) []Doc { return d }},
 		{"body edit", func(d []Doc) []Doc { d[3].Body += " nieuwewoordvorm"; return d }},
 		{"title edit", func(d []Doc) []Doc { d[10].Title = "Groepsdynamiek en werkvorm"; return d }},
+		{"alias added", func(d []Doc) []Doc { d[11].Aliases = append(d[11].Aliases, "werkvorm"); return d }},
+		{"entity page no more", func(d []Doc) []Doc { d[12].Entity = !d[12].Entity; return d }},
 		{"new compound head", func(d []Doc) []Doc { d[20].Body += " dynamiek groeps vorm"; return d }},
 		{"page added", func(d []Doc) []Doc {
 			n := d[0]

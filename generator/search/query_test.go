@@ -16,7 +16,7 @@ import (
 )
 
 // This file holds a Go copy of the query logic of search.js (parse,
-// backoff, clauseScores, query), so that ranking can be tested without a
+// backoff, clauseScores, nameBoost, query), so that ranking can be tested without a
 // browser and the size test knows which files a query loads. The browser
 // test checks that both give the same results.
 
@@ -29,6 +29,12 @@ const (
 	// whose stem is shorter than the word: "contracte" stems to
 	// "contract" but is on its way to "contracteren".
 	openExactWeight = 0.7
+	// nameBoost and entityBoost weigh the name match (see the package
+	// documentation): a document the query names fully scores up to
+	// 1 + nameBoost times its BM25F score, an entity page up to
+	// 1 + nameBoost + entityBoost times.
+	nameBoost   = 2
+	entityBoost = 1
 )
 
 var suffixes = []string{"heid", "heden", "ing", "ingen", "lijk", "lijke", "lijkheid",
@@ -50,6 +56,7 @@ type testIndex struct {
 type termShardData struct {
 	K []string `json:"k"`
 	P []string `json:"p"`
+	N []string `json:"n"`
 }
 
 // decodeVarint reads one appendVarint number from s at i.
@@ -78,6 +85,21 @@ func decodePostings(s string) (docs, scores []int) {
 	return docs, scores
 }
 
+// decodeNamePostings unpacks appendNamePostings into document numbers
+// and codes (name length, plus 32 for an entity page).
+func decodeNamePostings(s string) (docs, codes []int) {
+	doc := 0
+	for i := 0; i < len(s); {
+		var d int
+		d, i = decodeVarint(s, i)
+		doc += d
+		docs = append(docs, doc)
+		codes = append(codes, strings.IndexByte(digits, s[i]))
+		i++
+	}
+	return docs, codes
+}
+
 type clause struct {
 	exact, prefix string
 	back          []string
@@ -88,6 +110,18 @@ type hit struct {
 	doc     int
 	score   float64
 	matched int
+	// The name match: the sums over clauses of nameMatch.weight and
+	// nameMatch.share, and whether the document is an entity page.
+	nameWeight, nameShare float64
+	entity                bool
+}
+
+// nameMatch is how a clause matches the names of a document: the best
+// match weight of a term in a name, the best weight / name length, and
+// whether the document is an entity page.
+type nameMatch struct {
+	weight, share float64
+	entity        bool
 }
 
 type testResult struct {
@@ -245,12 +279,12 @@ func parseQuery(q string) []clause {
 	return clauses
 }
 
-func (ix *testIndex) postings(t string) string {
+func (ix *testIndex) postings(t string) (list, names string) {
 	sh := ix.shard(ix.shardOf(t))
 	if i, ok := slices.BinarySearch(sh.K, t); ok {
-		return sh.P[i]
+		return sh.P[i], sh.N[i]
 	}
-	return ""
+	return "", ""
 }
 
 func addPostings(scores map[int]float64, list string, weight float64) {
@@ -263,10 +297,32 @@ func addPostings(scores map[int]float64, list string, weight float64) {
 	}
 }
 
-func (ix *testIndex) clauseScores(c clause) map[int]float64 {
+// addNames records, per document, the best name match.
+func addNames(names map[int]*nameMatch, list string, weight float64) {
+	docs, codes := decodeNamePostings(list)
+	for i, doc := range docs {
+		share := weight / float64(codes[i]%32)
+		if m, ok := names[doc]; !ok {
+			names[doc] = &nameMatch{weight: weight, share: share, entity: codes[i] >= 32}
+		} else {
+			m.weight = max(m.weight, weight)
+			m.share = max(m.share, share)
+		}
+	}
+}
+
+// clauseScores maps each document the clause matches to its score, and
+// each whose names it matches to the name match.
+func (ix *testIndex) clauseScores(c clause) (map[int]float64, map[int]*nameMatch) {
 	scores := make(map[int]float64)
+	names := make(map[int]*nameMatch)
+	add := func(list, nameList string, weight float64) {
+		addPostings(scores, list, weight)
+		addNames(names, nameList, weight)
+	}
 	if c.exact != "" {
-		addPostings(scores, ix.postings(c.exact), c.weight)
+		list, nameList := ix.postings(c.exact)
+		add(list, nameList, c.weight)
 	}
 	if c.prefix != "" {
 		lp := float64(utf8.RuneCountInString(c.prefix))
@@ -277,14 +333,27 @@ func (ix *testIndex) clauseScores(c clause) map[int]float64 {
 				if sh.K[i] == c.exact {
 					continue
 				}
-				addPostings(scores, sh.P[i], 0.6+0.4*lp/float64(utf8.RuneCountInString(sh.K[i])))
+				add(sh.P[i], sh.N[i], 0.6+0.4*lp/float64(utf8.RuneCountInString(sh.K[i])))
 			}
 		}
 	}
 	for _, t := range c.back {
-		addPostings(scores, ix.postings(t), backoffWeight)
+		list, nameList := ix.postings(t)
+		add(list, nameList, backoffWeight)
 	}
-	return scores
+	return scores, names
+}
+
+// boost multiplies the score of h by its name match, for a query of n
+// clauses. The conversions keep the compiler from fusing a multiply and
+// an add, which JavaScript does not do.
+func (h *hit) boost(n int) {
+	match := (h.nameWeight/float64(n) + min(1, h.nameShare)) / 2
+	b := float64(nameBoost)
+	if h.entity {
+		b = float64(nameBoost + entityBoost)
+	}
+	h.score = h.score * float64(1+float64(match*b))
 }
 
 // query runs q as search.js does and returns the best limit results of
@@ -297,13 +366,20 @@ func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[str
 	}
 	acc := make(map[int]*hit)
 	for _, c := range clauses {
-		scores := ix.clauseScores(c)
+		scores, names := ix.clauseScores(c)
 		for _, doc := range slices.Sorted(maps.Keys(scores)) {
-			if h, ok := acc[doc]; ok {
+			h, ok := acc[doc]
+			if ok {
 				h.score += scores[doc]
 				h.matched++
 			} else {
-				acc[doc] = &hit{doc: doc, score: scores[doc], matched: 1}
+				h = &hit{doc: doc, score: scores[doc], matched: 1}
+				acc[doc] = h
+			}
+			if m := names[doc]; m != nil {
+				h.nameWeight += m.weight
+				h.nameShare += m.share
+				h.entity = m.entity
 			}
 		}
 	}
@@ -322,6 +398,7 @@ func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[str
 	counts := make(map[string]int)
 	var list []*hit
 	for _, h := range all {
+		h.boost(len(clauses))
 		ty := ix.meta.Types[ix.types[h.doc]]
 		counts[ty]++
 		if typ == "" || ty == typ {
@@ -343,36 +420,36 @@ func (ix *testIndex) query(q, typ string, limit int) ([]testResult, int, map[str
 // testDocs is a small kennisbank to rank in.
 func testDocs() []Doc {
 	return []Doc{
-		{URL: "vaardigheden/psychologisch-contracteren/", Title: "Psychologisch contracteren", Section: "Vaardigheden", Type: "vaardigheid",
+		{URL: "vaardigheden/psychologisch-contracteren/", Title: "Psychologisch contracteren", Section: "Vaardigheden", Type: "vaardigheid", Entity: true,
 			Tags: []string{"contracteren", "eigenaarschap"}, Headings: []string{"Wat je doet", "Valkuilen"},
 			Relations: []string{"Contractant van het leren"},
 			Summary:   "Impliciete verwachtingen expliciet en onderhandelbaar maken.",
 			Body:      "De leermanager maakt met de groep afspraken over wat ieder inbrengt. Wie contracteert, maakt het onuitgesprokene bespreekbaar."},
-		{URL: "rollen/contractant-van-het-leren/", Title: "Contractant van het leren", Section: "Rollen", Type: "rol",
+		{URL: "rollen/contractant-van-het-leren/", Title: "Contractant van het leren", Section: "Rollen", Type: "rol", Entity: true,
 			Tags: []string{"contracteren"}, Relations: []string{"Psychologisch contracteren"},
 			Summary: "De rol waarin de leermanager afspraken maakt met opdrachtgever en groep.",
 			Body:    "Het contract met de opdrachtgever is een driehoek. De leermanager bewaakt de grenzen."},
-		{URL: "begrippen/psychologisch-contract/", Title: "Het psychologisch contract", Section: "Begrippen", Type: "begrip",
+		{URL: "begrippen/psychologisch-contract/", Title: "Het psychologisch contract", Section: "Begrippen", Type: "begrip", Entity: true,
 			Aliases: []string{"impliciet contract"},
 			Summary: "De onuitgesproken verwachtingen tussen partijen.",
 			Body:    "Leermanagers contracteren er bewust op. Het contract is nooit af."},
-		{URL: "rollen/leerbegeleider/", Title: "Leerbegeleider", Section: "Rollen", Type: "rol",
+		{URL: "rollen/leerbegeleider/", Title: "Leerbegeleider", Section: "Rollen", Type: "rol", Entity: true,
 			Aliases: []string{"begeleider"}, Headings: []string{"Taken van de leerbegeleider"},
 			Summary: "Wie het leren van een groep begeleidt.",
 			Body:    "Een leerbegeleider ondersteunt het leerproces van deelnemers en bewaakt de groepsdynamiek."},
-		{URL: "vaardigheden/eigenaarschap-teruggeven/", Title: "Eigenaarschap teruggeven", Section: "Vaardigheden", Type: "vaardigheid",
+		{URL: "vaardigheden/eigenaarschap-teruggeven/", Title: "Eigenaarschap teruggeven", Section: "Vaardigheden", Type: "vaardigheid", Entity: true,
 			Summary: "De verantwoordelijkheid voor het leren bij de groep laten.",
 			Body:    "Als de groep het leren bij de begeleider legt, geef je het terug."},
 		{URL: "dialoog/vraag-eigenaarschap/", Title: "Vraag over de groep", Section: "Dialoog", Type: "dialoog",
 			Summary: "Een docent vraagt hoe je een groep aanspreekt.",
 			Body:    "Hoe krijg ik een groep zover dat ze verantwoordelijkheid neemt? Eigenaarschap komt niet vanzelf, en eigenaarschap laat zich niet afdwingen."},
-		{URL: "begrippen/groepsdynamiek/", Title: "Groepsdynamiek", Section: "Begrippen", Type: "begrip",
+		{URL: "begrippen/groepsdynamiek/", Title: "Groepsdynamiek", Section: "Begrippen", Type: "begrip", Entity: true,
 			Summary: "Wat er in een groep gebeurt onder de oppervlakte.",
 			Body:    "Groepsdynamiek gaat over rollen, normen en spanningen in de leergroep."},
-		{URL: "begrippen/systeemdynamiek/", Title: "Systeemdynamiek", Section: "Begrippen", Type: "begrip",
+		{URL: "begrippen/systeemdynamiek/", Title: "Systeemdynamiek", Section: "Begrippen", Type: "begrip", Entity: true,
 			Summary: "De dynamiek van een organisatie als systeem.",
 			Body:    "Systeemdynamiek kijkt naar patronen die de organisatie herhaalt."},
-		{URL: "vaardigheden/interveniëren/", Title: "Interveniëren in de groep", Section: "Vaardigheden", Type: "vaardigheid",
+		{URL: "vaardigheden/interveniëren/", Title: "Interveniëren in de groep", Section: "Vaardigheden", Type: "vaardigheid", Entity: true,
 			Summary: "Op het juiste moment ingrijpen.",
 			Body:    "Een interventie is een bewuste keuze van de leermanager."},
 		{URL: "vaardigheden/", Title: "Vaardigheden", Section: "Vaardigheden",
@@ -381,7 +458,7 @@ func testDocs() []Doc {
 		{URL: "reflecties/een-jaar-leermanagement/", Title: "Een jaar leermanagement", Section: "Reflecties", Type: "reflectie",
 			Summary: "Terugblik van een leermanager.",
 			Body:    "Wat ik leerde over werkvormen, feedback en de vorm van een programma."},
-		{URL: "programmatypen/open-programma/", Title: "Open programma", Section: "Programmatypen", Type: "programmatype",
+		{URL: "programmatypen/open-programma/", Title: "Open programma", Section: "Programmatypen", Type: "programmatype", Entity: true,
 			Summary: "Een programma voor deelnemers uit verschillende organisaties.",
 			Body:    "In een open programma kiezen deelnemers zelf; vrijwilligheid is de norm."},
 	}
@@ -475,6 +552,168 @@ func TestRanking(t *testing.T) {
 				if tt.typ != "" && r.Type != tt.typ {
 					t.Errorf("query %q type %q: got %s of type %q", tt.query, tt.typ, r.URL, r.Type)
 				}
+			}
+		})
+	}
+}
+
+// nameDocs is a small site where body text alone would rank the wrong
+// page first: pages that use a word often, next to the pages named by it.
+func nameDocs() []Doc {
+	often := func(w string) string { return strings.Repeat("Hier gaat het om "+w+". ", 6) }
+	return []Doc{
+		{URL: "vaardigheden/psychologisch-contracteren/", Title: "Psychologisch contracteren", Section: "Vaardigheden",
+			Type: "vaardigheid", Entity: true,
+			Summary: "Verwachtingen expliciet maken.",
+			Body:    "De leermanager maakt afspraken met de groep. Contracteren is nooit af."},
+		{URL: "reflecties/contracteren-met-drie-partijen/", Title: "Contracteren met drie partijen", Section: "Reflecties",
+			Type:    "reflecties",
+			Summary: "Een opdrachtgever, een groep en ik.",
+			Body:    often("contracteren") + "Contracteren met de opdrachtgever, contracteren met de groep."},
+		// Uses the words everywhere but in its title.
+		{URL: "dialoog/begin-bij-de-opdrachtgever/", Title: "Begin bij de opdrachtgever", Section: "Dialoog",
+			Type: "dialoog", Tags: []string{"contracteren", "systeemdynamiek"},
+			Headings: []string{"Eerst contracteren", "Dan de systeemdynamiek"},
+			Summary:  "Over contracteren en systeemdynamiek.",
+			Body:     often("contracteren") + often("systeemdynamiek")},
+		{URL: "begrippen/systeemdynamiek/", Title: "Systeemdynamiek", Section: "Begrippen",
+			Type: "begrip", Entity: true,
+			Summary: "Patronen die een organisatie herhaalt.",
+			Body:    "Een organisatie is een systeem."},
+		{URL: "rollen/lezer-van-systeemdynamiek/", Title: "Lezer van systeemdynamiek", Section: "Rollen",
+			Type: "rol", Entity: true,
+			Summary: "De leermanager die de organisatie leest.",
+			Body:    "Wie de klant kent, ziet patronen."},
+		{URL: "reflecties/couturetraject/", Title: "Een couturetraject als spiegel", Section: "Reflecties",
+			Type: "reflecties", Tags: []string{"systeemdynamiek"},
+			Summary: "De groep speelde na wat de organisatie deed.",
+			Body:    often("systeemdynamiek")},
+		{URL: "begrippen/psychologisch-contract/", Title: "Het psychologisch contract", Section: "Begrippen",
+			Type: "begrip", Entity: true, Aliases: []string{"impliciet contract", "ongeschreven afspraken tussen groep en begeleider"},
+			Summary: "Onuitgesproken verwachtingen.",
+			Body:    "Elke groep heeft er een."},
+		{URL: "reflecties/onuitgesproken/", Title: "Wat niet gezegd werd", Section: "Reflecties",
+			Type:    "reflecties",
+			Summary: "Over verwachtingen.",
+			Body:    often("het impliciet contract")},
+		// Two pages with the same text and name: only the entity flag
+		// tells them apart, and the plain page comes first by number.
+		{URL: "actueel/feedback/", Title: "Feedback", Section: "Actueel",
+			Type: "actueel", Summary: "Terugkoppeling.", Body: "Feedback geven en ontvangen."},
+		{URL: "begrippen/feedback/", Title: "Feedback", Section: "Begrippen",
+			Type: "begrip", Entity: true, Summary: "Terugkoppeling.", Body: "Feedback geven en ontvangen."},
+	}
+}
+
+// TestNameRanking checks that the name match puts the page a query names
+// above pages that only use its words, and entity pages above plain
+// pages named alike.
+func TestNameRanking(t *testing.T) {
+	files, err := Build(nameDocs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := openIndex(t, files)
+	tests := []struct {
+		name, query string
+		want        []string // the first results, in order; nil: no results at all
+	}{
+		{"entity page first for its own name", "contracteren", []string{
+			"vaardigheden/psychologisch-contracteren/",
+			"reflecties/contracteren-met-drie-partijen/",
+			"dialoog/begin-bij-de-opdrachtgever/"}},
+		{"the same with the word finished", "contracteren ", []string{
+			"vaardigheden/psychologisch-contracteren/",
+			"reflecties/contracteren-met-drie-partijen/",
+			"dialoog/begin-bij-de-opdrachtgever/"}},
+		{"the whole name above half of a name, both above other fields", "systeemdynamiek ", []string{
+			"begrippen/systeemdynamiek/",
+			"rollen/lezer-van-systeemdynamiek/"}},
+		{"a name being typed", "systeemdyn", []string{
+			"begrippen/systeemdynamiek/",
+			"rollen/lezer-van-systeemdynamiek/"}},
+		{"an alias names the page", "impliciet contract ", []string{
+			"begrippen/psychologisch-contract/",
+			"reflecties/onuitgesproken/"}},
+		{"entity page above a plain page of the same name", "feedback", []string{
+			"begrippen/feedback/",
+			"actueel/feedback/"}},
+		{"nothing matches", "xyzzy ", nil},
+		{"nothing matches while typing", "xyzz", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			results, total, _ := ix.query(tt.query, "", maxResults)
+			urls := topURLs(results)
+			if tt.want == nil {
+				if total != 0 {
+					t.Errorf("query %q: got %d results %v, want none", tt.query, total, urls)
+				}
+				return
+			}
+			if len(urls) < len(tt.want) || !slices.Equal(urls[:len(tt.want)], tt.want) {
+				t.Errorf("query %q: got %v, want it to start with %v", tt.query, urls, tt.want)
+			}
+		})
+	}
+}
+
+// TestNamePostings checks the name postings Build writes: per document,
+// the length of its shortest name with the term and its entity flag.
+func TestNamePostings(t *testing.T) {
+	files, err := Build(nameDocs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := openIndex(t, files)
+	docNum := func(url string) int {
+		for i := range ix.meta.Docs {
+			if ix.docRow(i)[0] == url {
+				return i
+			}
+		}
+		t.Fatalf("no document %s", url)
+		return -1
+	}
+	type name struct {
+		URL    string
+		Len    int
+		Entity bool
+	}
+	tests := []struct {
+		word string
+		want []name
+	}{
+		// "Het" is a stop word; the alias "impliciet contract" is as long
+		// as the title; each alias counts on its own.
+		{"contract", []name{{"begrippen/psychologisch-contract/", 2, true}}},
+		{"impliciet", []name{{"begrippen/psychologisch-contract/", 2, true}}},
+		{"afspraken", []name{{"begrippen/psychologisch-contract/", 5, true}}},
+		{"contracteren", []name{
+			{"reflecties/contracteren-met-drie-partijen/", 3, false},
+			{"vaardigheden/psychologisch-contracteren/", 2, true}}},
+		{"systeemdynamiek", []name{
+			{"begrippen/systeemdynamiek/", 1, true},
+			{"rollen/lezer-van-systeemdynamiek/", 2, true}}},
+		{"feedback", []name{{"actueel/feedback/", 1, false}, {"begrippen/feedback/", 1, true}}},
+		{"organisatie", nil}, // in bodies and summaries only
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			term := Normalize(tt.word)[0]
+			list, names := ix.postings(term)
+			if list == "" {
+				t.Fatalf("term %q is not in the index", term)
+			}
+			docs, codes := decodeNamePostings(names)
+			var got []name
+			for i, d := range docs {
+				got = append(got, name{ix.docRow(d)[0], codes[i] % 32, codes[i] >= 32})
+			}
+			want := tt.want
+			slices.SortFunc(want, func(a, b name) int { return cmp.Compare(docNum(a.URL), docNum(b.URL)) })
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Errorf("name postings of %q mismatch (-want +got):\n%s", term, diff)
 			}
 		})
 	}

@@ -27,7 +27,9 @@
 //	                    of every document, the first term of each term shard
 //	search/t/<n>.js     id "t<n>": a run of terms in sorted order and, per
 //	                    term, its postings: document numbers and scores
-//	                    packed into a string (see appendPostings)
+//	                    packed into a string (see appendPostings), and its
+//	                    name postings: the documents whose title or an
+//	                    alias holds the term (see appendNamePostings)
 //	search/d/<n>.js     id "d<n>": per document [url, title, section, text]
 //
 // Term shards are cut by size and document shards hold a fixed number of
@@ -41,6 +43,27 @@
 // text weighs least. The client sums scores over the words of the query
 // (every word must match) and takes, for the word being typed, the best
 // of an exact stem match and of the terms it is a prefix of.
+//
+// BM25 saturates: a word that fills a long body scores about as much as
+// the same word in the title. So the client multiplies the sum by a name
+// match, which says how well the query names the page. The names of a
+// page are its title and each of its aliases; a name posting holds, per
+// document, the length in terms of the shortest name with the term and
+// whether the document is an entity page. For a query of n words, each
+// with its match weight w (1 for a whole word, less for a word being
+// typed, a prefix or a backoff stem: the weight its BM25F score gets), a
+// document scores
+//
+//	inName = Σ w over the words found in a name / n
+//	cover  = min(1, Σ w / length of the shortest name with the word)
+//	score  = BM25F × (1 + (inName + cover)/2 × boost)
+//
+// where boost is 2, or 3 for an entity page (Doc.Entity): inName says how
+// much of the query the names hold, cover how much of a name the query
+// says. The query "contracteren" thus ranks the skill "Psychologisch
+// contracteren" (half its name, an entity) above the reflection
+// "Contracteren met drie partijen" (a third of its name) and both above
+// pages that only use the word, however often.
 package search
 
 import (
@@ -64,6 +87,10 @@ type Doc struct {
 	Title   string
 	Section string // section title for display, e.g. "Rollen"
 	Type    string // facet: entity type, e.g. "rol", "vaardigheid", "" for plain pages
+	// Entity marks the page about one entity of the site (site.toml's
+	// [[entities]]: a role, a skill, a concept): the page a reader who
+	// types its name expects first.
+	Entity bool
 	// Relations: titles of related entity pages
 	Aliases, Headings, Tags, Relations []string
 	Summary                            string
@@ -76,7 +103,7 @@ const (
 	docsPerShard   = 20       // documents per document shard
 	termShardBytes = 48 << 10 // a term shard is cut once it reaches this size
 	snippetRunes   = 280      // text kept per document for snippets
-	formatVersion  = 1        // bumped when search.js must change with the files
+	formatVersion  = 2        // bumped when search.js must change with the files
 )
 
 // Build returns the index files, keyed by slash path relative to the output root (all under "search/").
@@ -92,7 +119,11 @@ func build(docs []Doc, m *Memo) (map[string][]byte, error) {
 	ix := m.index(sorted)
 	files := make(map[string][]byte)
 	var shards []string // term shard start keys
-	for i, sh := range ix.termShards() {
+	entity := make([]bool, len(sorted))
+	for i, d := range sorted {
+		entity[i] = d.Entity
+	}
+	for i, sh := range ix.termShards(entity) {
 		shards = append(shards, sh.first)
 		files["search/t/"+strconv.Itoa(i)+".js"] = script("t"+strconv.Itoa(i), sh.json)
 	}

@@ -70,6 +70,7 @@ func syntheticDocs(t testing.TB, n int) []Doc {
 			Summary: text(15 + r.IntN(20)),
 			Body:    text(150 + r.IntN(600)),
 		}
+		d.Entity = slices.Contains(types[1:5], d.Type)
 		for range r.IntN(3) {
 			d.Aliases = append(d.Aliases, text(2))
 		}

@@ -411,6 +411,11 @@
   // the word: "contracte" stems to "contract" but is on its way to
   // "contracteren".
   var OPEN_EXACT_WEIGHT = 0.7;
+  // The name match (generator/search package documentation, "Ranking"):
+  // a document the query names fully scores up to 1 + NAME_BOOST times its
+  // BM25F score, an entity page up to 1 + NAME_BOOST + ENTITY_BOOST times.
+  var NAME_BOOST = 2;
+  var ENTITY_BOOST = 1;
 
   function partialSuffix(r) {
     if (r === "") {
@@ -485,10 +490,11 @@
     return need;
   }
 
-  function postingsOf(meta, shards, t) {
+  // indexOf returns the shard holding term t and its index there, or null.
+  function indexOf(meta, shards, t) {
     var sh = shards.get(shardOf(meta, t));
     var i = lowerBound(sh.k, t);
-    return i < sh.k.length && sh.k[i] === t ? sh.p[i] : null;
+    return i < sh.k.length && sh.k[i] === t ? { sh: sh, i: i } : null;
   }
 
   // Postings are packed into strings (generator/search appendPostings):
@@ -537,15 +543,48 @@
     }
   }
 
+  // addNames records, per document, the best name match: name postings
+  // (generator/search appendNamePostings) hold per document the gap as
+  // postings do, then one digit: the length of the shortest name with the
+  // term, plus 32 for an entity page.
+  function addNames(names, list, weight) {
+    var doc = 0;
+    var i = 0;
+    while (i < list.length) {
+      var gap = 0;
+      var v;
+      do {
+        v = DIGIT[list.charCodeAt(i++)];
+        gap = gap * 32 + (v & 31);
+      } while (v >= 32);
+      doc += gap;
+      var code = DIGIT[list.charCodeAt(i++)];
+      var share = weight / (code & 31);
+      var m = names.get(doc);
+      if (m === undefined) {
+        names.set(doc, { weight: weight, share: share, entity: code >= 32 });
+      } else {
+        m.weight = Math.max(m.weight, weight);
+        m.share = Math.max(m.share, share);
+      }
+    }
+  }
+
   // clauseScores maps each document the clause matches to its score, and
-  // collects the terms that matched (for highlighting).
-  function clauseScores(meta, shards, c, hits) {
+  // each whose names it matches to the name match ({weight, share,
+  // entity}, in names); it collects the terms that matched (for
+  // highlighting).
+  function clauseScores(meta, shards, c, hits, names) {
     var scores = new Map();
+    function add(sh, i, weight) {
+      addPostings(scores, sh.p[i], weight);
+      addNames(names, sh.n ? sh.n[i] : "", weight);
+      hits.add(sh.k[i]);
+    }
     if (c.exact) {
-      var list = postingsOf(meta, shards, c.exact);
-      if (list) {
-        addPostings(scores, list, c.weight);
-        hits.add(c.exact);
+      var at = indexOf(meta, shards, c.exact);
+      if (at) {
+        add(at.sh, at.i, c.weight);
       }
     }
     if (c.prefix) {
@@ -561,19 +600,26 @@
           if (t === c.exact) {
             continue;
           }
-          addPostings(scores, sh.p[i], 0.6 + 0.4 * c.prefix.length / t.length);
-          hits.add(t);
+          add(sh, i, 0.6 + 0.4 * c.prefix.length / t.length);
         }
       }
     }
     c.back.forEach(function (t) {
-      var list = postingsOf(meta, shards, t);
-      if (list) {
-        addPostings(scores, list, BACKOFF_WEIGHT);
-        hits.add(t);
+      var at = indexOf(meta, shards, t);
+      if (at) {
+        add(at.sh, at.i, BACKOFF_WEIGHT);
       }
     });
     return scores;
+  }
+
+  // boost multiplies the score of a match by how well the query of n
+  // clauses names the document: the mean of the share of the query found
+  // in its names and the share of its shortest name the query covers.
+  function boost(a, n) {
+    var match = (a.nameWeight / n + Math.min(1, a.nameShare)) / 2;
+    var b = a.entity ? NAME_BOOST + ENTITY_BOOST : NAME_BOOST;
+    a.score = a.score * (1 + match * b);
   }
 
   // query runs q, keeping only documents of the given type ("" for all).
@@ -599,13 +645,21 @@
         var hits = new Set();
         var acc = new Map();
         clauses.forEach(function (c) {
-          clauseScores(meta, shards, c, hits).forEach(function (s, doc) {
+          var names = new Map();
+          clauseScores(meta, shards, c, hits, names).forEach(function (s, doc) {
             var a = acc.get(doc);
             if (a) {
               a.score += s;
               a.matched++;
             } else {
-              acc.set(doc, { doc: doc, score: s, matched: 1 });
+              a = { doc: doc, score: s, matched: 1, nameWeight: 0, nameShare: 0, entity: false };
+              acc.set(doc, a);
+            }
+            var m = names.get(doc);
+            if (m) {
+              a.nameWeight += m.weight;
+              a.nameShare += m.share;
+              a.entity = m.entity;
             }
           });
         });
@@ -624,6 +678,7 @@
         }
         var counts = {};
         all.forEach(function (a) {
+          boost(a, clauses.length);
           var ty = meta.types[meta.docTypes[a.doc]];
           counts[ty] = (counts[ty] || 0) + 1;
         });
