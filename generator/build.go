@@ -9,9 +9,11 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,6 +43,17 @@ type Options struct {
 	// Lazy leaves the pages and the search index to be rendered when
 	// Site.File reads them (see lazy.go): the dev server's way.
 	Lazy bool
+	// Sink, when set, takes every file instead of Site.Files: each page
+	// as soon as it is rendered, so the pages of a big site are never in
+	// memory at once, and the other files when the build succeeded. A
+	// Writer is a Sink.
+	Sink Sink
+}
+
+// A Sink takes the files of a build as they are made; Add is called from
+// several goroutines at once.
+type Sink interface {
+	Add(name string, b []byte) error
 }
 
 // Site is the result of a build.
@@ -81,6 +94,9 @@ func (e *BuildError) Error() string { return e.Diagnostics.Error() }
 // *BuildError with every diagnostic, and the partial Site for inspection.
 func Build(ctx context.Context, opts Options) (*Site, error) {
 	start := time.Now()
+	if opts.Lazy && opts.Sink != nil {
+		return nil, fmt.Errorf("a lazy build renders its pages later: it cannot hand them to a Sink")
+	}
 	if opts.Cache != nil {
 		// A cache kept on disk loads while the content does.
 		go opts.Cache.load()
@@ -111,6 +127,9 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		}
 		site.Diagnostics = append(site.Diagnostics, templateDiagnostics(err)...)
 	}
+	if out.sinkErr != nil {
+		return nil, fmt.Errorf("write: %w", out.sinkErr)
+	}
 	if err := out.copyFiles(st.contentFS, st.set.Files); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
@@ -121,7 +140,15 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 			site.Stats.Sections++
 		}
 	}
-	site.Stats.Files = len(site.Files)
+	site.Stats.Files = len(site.Files) + out.sunk
+	if opts.Sink != nil && !site.Diagnostics.HasErrors() {
+		for _, name := range slices.Sorted(maps.Keys(site.Files)) {
+			if err := opts.Sink.Add(name, site.Files[name]); err != nil {
+				return nil, fmt.Errorf("write: %w", err)
+			}
+		}
+		site.Files = map[string][]byte{}
+	}
 	if site.lazy != nil {
 		site.Stats.Files += len(site.lazy.owner) + len(site.lazy.site) // and the search index, made later
 	}

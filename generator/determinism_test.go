@@ -3,7 +3,10 @@ package generator
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
@@ -110,4 +113,57 @@ Tekst.
 
 func names(files map[string][]byte) []string {
 	return slices.Sorted(maps.Keys(files))
+}
+
+// TestSinkEqualsFiles builds the example site twice: into Site.Files and
+// then Write, and straight into a Writer as pages render (what "kennisbank
+// build" does). Both output folders must hold the same files and bytes.
+func TestSinkEqualsFiles(t *testing.T) {
+	root := repoRoot(t)
+	site, err := Build(context.Background(), Options{Source: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := filepath.Join(t.TempDir(), "a")
+	if err := Write(context.Background(), site.Files, a, WriteOptions{Source: root, ContentDir: "content"}); err != nil {
+		t.Fatal(err)
+	}
+	b := filepath.Join(t.TempDir(), "b")
+	w, err := OpenWriter(context.Background(), b, WriteOptions{Source: root, ContentDir: "content"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	streamed, err := Build(context.Background(), Options{Source: root, Sink: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(streamed.Files) != 0 {
+		t.Errorf("a build with a sink kept %d files in Site.Files, want none", len(streamed.Files))
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := streamed.Stats.Files, site.Stats.Files; got != want {
+		t.Errorf("Stats.Files: %d with a sink, %d without", got, want)
+	}
+	read := func(dir string) map[string]string {
+		files := map[string]string{}
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	if diff := cmp.Diff(read(a), read(b)); diff != "" {
+		t.Errorf("output folders differ (-Files and Write +Sink):\n%s", diff)
+	}
 }

@@ -48,10 +48,14 @@ type output struct {
 	// matrixPages keeps the matrices in config order.
 	matrixPages []*content.Page
 	comps       map[*content.Page]*matrix.Comparison
-	siteData    *SiteData
-	nb          *link.Neighbours
-	urls        map[string]*content.Page
-	sections    map[string]string // section folder → title
+	// With opts.Sink, the pages' files go there as they are made.
+	sinkMu   sync.Mutex
+	sinkErr  error // the first error Sink.Add returned
+	sunk     int   // files handed to the sink
+	siteData *SiteData
+	nb       *link.Neighbours
+	urls     map[string]*content.Page
+	sections map[string]string // section folder → title
 }
 
 func newOutput(cfg *config.Config, th *theme.Theme, site *Site, rendered map[*content.Page]*renderedPage, opts Options) *output {
@@ -317,6 +321,10 @@ func (o *output) renderPages(ctx context.Context) error {
 			defer wg.Done()
 			for i := range jobs {
 				results[i].files, results[i].errs = o.renderPage(o.pages[i])
+				if o.opts.Sink != nil {
+					o.sink(results[i].files)
+					results[i].files = nil
+				}
 			}
 		}()
 	}
@@ -342,6 +350,19 @@ func (o *output) renderPages(ctx context.Context) error {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+// sink hands a page's files to opts.Sink.
+func (o *output) sink(files map[string][]byte) {
+	for name, b := range files {
+		err := o.opts.Sink.Add(name, b)
+		o.sinkMu.Lock()
+		o.sunk++
+		if err != nil && o.sinkErr == nil {
+			o.sinkErr = err
+		}
+		o.sinkMu.Unlock()
+	}
 }
 
 // renderPage renders one page and the files that belong to it.
@@ -520,18 +541,13 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 		case p.Kind == content.KindSection || p.Kind == content.KindHome:
 			src = "the section page of " + o.cfg.ContentDir + "/" + p.Path
 		}
-		out := p.OutputPath()
-		if p.Kind == kind404 {
-			out = "404.html"
+		names := o.pageOutputs(p)
+		own := len(names) - len(p.Aliases) // the aliases come last
+		for _, name := range names[:own] {
+			owners[name] = src
 		}
-		owners[out] = src
-		for _, name := range []string{"matrix.json", "matrix.csv", "vergelijking.json", "vergelijking.csv"} {
-			if _, ok := o.site.Files[p.URL+name]; ok && (o.matrices[p] != nil || o.comps[p] != nil) {
-				owners[p.URL+name] = src
-			}
-		}
-		for _, a := range p.Aliases {
-			owners[content.AliasURL(a)+"index.html"] = fmt.Sprintf("the alias %q of %s", a, src)
+		for i, a := range p.Aliases {
+			owners[names[own+i]] = fmt.Sprintf("the alias %q of %s", a, src)
 		}
 	}
 	static := filepath.Join(o.opts.Source, "static")

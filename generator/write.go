@@ -3,8 +3,10 @@ package generator
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,79 +35,24 @@ type WriteOptions struct {
 
 // Write puts the site into dir: it writes a staging folder beside dir and
 // swaps it in only when everything is written, so a failed or killed
-// build leaves the previous output as it was.
-//
-// Two builds of one site write one after the other: the second waits for
-// the first's lock (see lock), and checks the folder only once it holds
-// it, so what it checks is what it replaces.
+// build leaves the previous output as it was. It is a Writer given every
+// file at once.
 func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteOptions) error {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	// Write where the folder really is: through a symbolic link, the swap
-	// would replace the link instead of the site behind it.
-	dir = realPath(dir)
-	if err := checkOutputPath(dir, opts); err != nil {
-		return err
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	unlock, err := lock(ctx, dir)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := checkOutputDir(dir, opts); err != nil {
-		return err
-	}
-	removeLeftovers(dir)
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(files))
 	for _, name := range names {
 		if !localPath(name) {
 			return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
 		}
 	}
-	// With a cache on disk, write only what changed (see writestate.go).
-	var sums map[string][32]byte
-	var prev *writeState
-	if opts.Cache.Dir() != "" {
-		sums = sumFiles(files, names)
-		prev = readWriteState(opts.Cache, dir)
-		if !opts.Force && prev.unchanged(names, sums) {
-			return nil
-		}
-	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".staging-")
+	w, err := OpenWriter(ctx, dir, opts)
 	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(staging)
-		}
-	}()
+	defer w.Abort()
 	var werr error
 	var mu sync.Mutex
 	parallel(len(names), func(i int) bool {
-		name := names[i]
-		err := ctx.Err()
-		if err == nil {
-			p := filepath.Join(staging, filepath.FromSlash(name))
-			if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-				if !prev.link(name, sums[name], p) {
-					err = os.WriteFile(p, files[name], 0o644)
-				}
-			}
-		}
-		if err != nil {
+		if err := w.Add(names[i], files[names[i]]); err != nil {
 			mu.Lock()
 			werr = cmp.Or(werr, err)
 			mu.Unlock()
@@ -116,23 +63,172 @@ func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteO
 	if werr != nil {
 		return werr
 	}
+	return w.Commit()
+}
+
+// A Writer writes a site into an output folder file by file, as a build
+// makes them (Options.Sink), so a big site is never in memory at once.
+// Files go into a staging folder beside the output folder; Commit swaps it
+// in, Abort throws it away: a failed or killed build leaves the previous
+// output as it was.
+//
+// Two builds of one site write one after the other: OpenWriter waits for
+// the other's lock (see lock), and checks the folder only once it holds
+// it, so what it checks is what it replaces.
+type Writer struct {
+	ctx     context.Context
+	dir     string // the output folder, where it really is
+	staging string
+	opts    WriteOptions
+	unlock  func()
+	prev    *writeState // what the last Write left there; nil: write all
+
+	mu     sync.Mutex
+	sums   map[string][32]byte // every file added; zero sums without a record
+	dirs   map[string]bool     // folders made in staging
+	copies int                 // files written rather than linked
+	closed bool
+}
+
+// OpenWriter checks and locks the output folder dir and starts a staging
+// folder beside it.
+func OpenWriter(ctx context.Context, dir string, opts WriteOptions) (*Writer, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// Write where the folder really is: through a symbolic link, the swap
+	// would replace the link instead of the site behind it.
+	dir = realPath(dir)
+	if err := checkOutputPath(dir, opts); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lock(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputDir(dir, opts); err != nil {
+		unlock()
+		return nil, err
+	}
+	removeLeftovers(dir)
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".staging-")
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	w := &Writer{ctx: ctx, dir: dir, staging: staging, opts: opts, unlock: unlock,
+		sums: map[string][32]byte{}, dirs: map[string]bool{staging: true}}
+	// With a cache on disk, write only what changed (see writestate.go).
+	if opts.Cache.Dir() != "" {
+		w.prev = readWriteState(opts.Cache, dir)
+	}
+	return w, nil
+}
+
+// Add writes the file name (a slash path inside the output folder). It may
+// be called from several goroutines at once.
+func (w *Writer) Add(name string, b []byte) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if !localPath(name) {
+		return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
+	}
+	var sum [32]byte
+	if w.opts.Cache.Dir() != "" {
+		sum = sha256.Sum256(b)
+	}
+	p := filepath.Join(w.staging, filepath.FromSlash(name))
+	parent := filepath.Dir(p)
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return fmt.Errorf("writing %s after the output was committed or aborted", name)
+	}
+	if _, dup := w.sums[name]; dup {
+		w.mu.Unlock()
+		return fmt.Errorf("two files named %s in one build", name)
+	}
+	w.sums[name] = sum
+	made := w.dirs[parent]
+	w.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		w.mu.Lock()
+		w.dirs[parent] = true
+		w.mu.Unlock()
+	}
+	if w.prev.link(name, sum, p) {
+		return nil
+	}
+	w.mu.Lock()
+	w.copies++
+	w.mu.Unlock()
+	return os.WriteFile(p, b, 0o644)
+}
+
+// Commit swaps the staging folder in; when every file is what the output
+// folder already holds, it leaves the folder as it is.
+func (w *Writer) Commit() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return errors.New("the output was committed or aborted already")
+	}
+	w.closed = true
+	w.mu.Unlock()
+	defer w.unlock()
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(w.staging)
+		}
+	}()
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	names := slices.Sorted(maps.Keys(w.sums))
+	if w.prev != nil && w.copies == 0 && !w.opts.Force && w.prev.unchanged(names, w.sums) {
+		return nil
+	}
 	manifest := strings.Join(names, "\n") + "\n"
-	if err := os.WriteFile(filepath.Join(staging, manifestName), []byte(manifest), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.staging, manifestName), []byte(manifest), 0o644); err != nil {
 		return err
 	}
-	if err := os.Chmod(staging, 0o755); err != nil {
+	if err := os.Chmod(w.staging, 0o755); err != nil {
 		return err
 	}
-	if err := swap(staging, dir); err != nil {
+	if err := swap(w.staging, w.dir); err != nil {
 		return err
 	}
-	ok = true
-	if sums != nil {
+	committed = true
+	if w.opts.Cache.Dir() != "" {
 		// Without a record the next build writes everything; that is all
 		// a failure here costs.
-		_ = recordWriteState(opts.Cache, dir, names, sums)
+		_ = recordWriteState(w.opts.Cache, w.dir, names, w.sums)
 	}
 	return nil
+}
+
+// Abort throws the staging folder away, unless Commit ran; the output
+// folder stays as it was.
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	closed := w.closed
+	w.closed = true
+	w.mu.Unlock()
+	if closed {
+		return
+	}
+	os.RemoveAll(w.staging)
+	w.unlock()
 }
 
 // localPath reports whether name stays inside the folder it is joined to.

@@ -166,20 +166,6 @@ func recordWriteState(c *Cache, dir string, names []string, sums map[string][32]
 	return os.Rename(tmp, path)
 }
 
-// sumFiles hashes every file, on all processors.
-func sumFiles(files map[string][]byte, names []string) map[string][32]byte {
-	sums := make([][32]byte, len(names))
-	parallel(len(names), func(i int) bool {
-		sums[i] = sha256.Sum256(files[names[i]])
-		return true
-	})
-	m := make(map[string][32]byte, len(names))
-	for i, n := range names {
-		m[n] = sums[i]
-	}
-	return m
-}
-
 // parallel calls fn for 0 ≤ i < n on GOMAXPROCS goroutines, until fn
 // returns false.
 func parallel(n int, fn func(i int) bool) {

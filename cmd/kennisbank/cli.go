@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kennisbank/generator"
+	"kennisbank/generator/config"
 	"kennisbank/generator/content"
 )
 
@@ -152,13 +153,21 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 			opts.Cache = generator.OpenCache(dir)
 		}
 	}
-	site, err := generator.Build(ctx, opts)
-	if code := c.report(site, err); code != 0 {
-		return code
+	start := time.Now()
+	cfg, err := config.Load(filepath.Join(b.source, "site.toml"))
+	if err != nil {
+		// The build reads site.toml first, and reports why it does not
+		// load with the file's position.
+		site, err := generator.Build(ctx, opts)
+		if code := c.report(site, err); code != 0 {
+			return code
+		}
+		fmt.Fprintf(c.Stderr, "kennisbank: site.toml: %v\n", err)
+		return 1
 	}
 	out := b.out
 	if out == "" {
-		out = filepath.Join(b.source, site.Config.OutputDir)
+		out = filepath.Join(b.source, cfg.OutputDir)
 	}
 	// Every build replaces the output folder: a cache in it would be lost,
 	// and then be a file kennisbank did not write.
@@ -166,8 +175,20 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	if dir := cache.Dir(); dir != "" && inside(dir, out) {
 		cache = nil
 	}
-	start := time.Now()
-	if err := generator.Write(ctx, site.Files, out, generator.WriteOptions{Force: *force, Source: b.source, ContentDir: site.Config.ContentDir, Cache: cache}); err != nil {
+	// Pages go to the output's staging folder as they are rendered; the
+	// folder is swapped in only when the build succeeded.
+	w, err := generator.OpenWriter(ctx, out, generator.WriteOptions{Force: *force, Source: b.source, ContentDir: cfg.ContentDir, Cache: cache})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "kennisbank: write: %v\n", err)
+		return 1
+	}
+	defer w.Abort()
+	opts.Sink = w
+	site, err := generator.Build(ctx, opts)
+	if code := c.report(site, err); code != 0 {
+		return code
+	}
+	if err := w.Commit(); err != nil {
 		fmt.Fprintf(c.Stderr, "kennisbank: write: %v\n", err)
 		return 1
 	}
@@ -186,7 +207,7 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	if !*quiet {
 		st := site.Stats
 		fmt.Fprintf(c.Stdout, "built %d pages in %d sections, %d files written to %s in %v\n",
-			st.Pages, st.Sections, st.Files, out, (st.Duration + time.Since(start)).Round(time.Millisecond))
+			st.Pages, st.Sections, st.Files, out, time.Since(start).Round(time.Millisecond))
 	}
 	return 0
 }

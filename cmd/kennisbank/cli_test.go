@@ -254,6 +254,13 @@ Zie de [[Trainer]].
 			if diff := cmp.Diff(before, snapshot(t, "public")); diff != "" {
 				t.Errorf("output folder changed after a failed build (-before +after):\n%s", diff)
 			}
+			// Pages go to a staging folder while they render: a failed
+			// build leaves none behind.
+			for _, pattern := range []string{".public.staging-*", ".public.old-*"} {
+				if left, _ := filepath.Glob(pattern); len(left) > 0 {
+					t.Errorf("a failed build left %q beside the output folder", left)
+				}
+			}
 
 			// check reports the same diagnostics, on stdout, with exit 1.
 			r = run(t, nil, "check")
