@@ -26,13 +26,20 @@ import (
 type Theme struct {
 	// sum identifies everything that shapes the output: layouts, strings
 	// and language.
-	sum     [32]byte
+	sum [32]byte
+	// tmpl is the parsed set, never executed: each layout runs in its own
+	// prepared copy (see prepare.go).
 	tmpl    *template.Template
 	origin  map[string]string // template name → file it came from
 	strings map[string]string
 	lang    string
 	static  []staticFile
-	bufs    sync.Pool // of *bytes.Buffer, for Render
+	bufs    sync.Pool       // of *bytes.Buffer, for Render
+	pure    map[string]bool // the functions layouts call, all pure
+
+	layouts sync.Map // layout name → *layout
+	chainMu sync.Mutex
+	chains  map[string]*escChain // by escaper names joined with "|"
 }
 
 type staticFile struct {
@@ -86,7 +93,12 @@ func Load(lang string, sources ...Source) (*Theme, error) {
 	}
 	slices.SortFunc(t.static, func(a, b staticFile) int { return strings.Compare(a.name, b.name) })
 
-	root := template.New("").Funcs(t.funcs())
+	funcs := t.funcs()
+	t.pure = map[string]bool{}
+	for name := range funcs {
+		t.pure[name] = true
+	}
+	root := template.New("").Funcs(funcs)
 	names := make([]string, 0, len(layouts))
 	for n := range layouts {
 		names = append(names, n)
@@ -177,11 +189,15 @@ func (t *Theme) T(key string) string {
 
 // Execute renders the named layout with data.
 func (t *Theme) Execute(w io.Writer, name string, data any) error {
-	tm := t.tmpl.Lookup(name)
-	if tm == nil {
+	l := t.prepared(name)
+	err := l.err
+	if l.tmpl == nil && err == nil {
 		return fmt.Errorf("no layout %q in the theme or the site's layouts/", name)
 	}
-	if err := tm.Execute(w, data); err != nil {
+	if err == nil {
+		err = l.tmpl.Execute(w, data)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", t.origin[name], err)
 	}
 	return nil
@@ -220,6 +236,8 @@ func (t *Theme) FormatDate(d time.Time) string {
 	return fmt.Sprintf("%d %s %d", d.Day(), m, d.Year())
 }
 
+// funcs are the functions layouts call. Each must return the same for the
+// same arguments: prepare prints a call with constant arguments once.
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
 		"t":       t.T,
