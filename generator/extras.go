@@ -216,10 +216,9 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// searchIndex adds the search index files.
-func (o *output) searchIndex(dst map[string][]byte) error {
-	var docs []search.Doc
-	var pageOf []*content.Page
+// searchDocs returns the search document of every page but home, and the
+// page of each.
+func (o *output) searchDocs() (docs []search.Doc, pageOf []*content.Page) {
 	for _, p := range o.site.Pages {
 		if p.Kind == content.KindHome {
 			continue
@@ -228,6 +227,7 @@ func (o *output) searchIndex(dst map[string][]byte) error {
 		d := search.Doc{URL: p.URL, Title: p.Title, Section: o.sectionTitle(p), Aliases: p.Aliases, Tags: p.Tags, Summary: p.Summary}
 		if e := o.cfg.EntityFor(p.Section); e != nil && p.Kind == content.KindPage {
 			d.Type = e.Type
+			d.Entity = true
 		} else if p.Kind == content.KindPage {
 			d.Type = p.Section
 		}
@@ -245,6 +245,12 @@ func (o *output) searchIndex(dst map[string][]byte) error {
 		}
 		docs = append(docs, d)
 	}
+	return docs, pageOf
+}
+
+// searchIndex adds the search index files.
+func (o *output) searchIndex(dst map[string][]byte) error {
+	docs, pageOf := o.searchDocs()
 	// The index depends on every document; its key stands for each
 	// page's text by the sum its render computed.
 	cache := o.opts.Cache

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -76,5 +77,32 @@ func TestGraphJSON(t *testing.T) {
 				t.Errorf("graph.json:\ngot  %s\nwant %s", got, want)
 			}
 		})
+	}
+}
+
+// TestSearchDocsEntity: the search index gets to know which pages are
+// about an entity of site.toml (they rank first for their own name), and
+// only those.
+func TestSearchDocsEntity(t *testing.T) {
+	site, err := Build(context.Background(), Options{Source: repoRoot(t), Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := site.lazy.o.searchDocs()
+	want := map[string]bool{
+		"vaardigheden/psychologisch-contracteren/": true,
+		"rollen/":                                false, // a section page
+		"reflecties/contract-met-drie-partijen/": false,
+	}
+	for _, d := range docs {
+		if w, ok := want[d.URL]; ok {
+			if d.Entity != w {
+				t.Errorf("%s: Entity = %v, want %v", d.URL, d.Entity, w)
+			}
+			delete(want, d.URL)
+		}
+	}
+	for url := range want {
+		t.Errorf("no search document for %s", url)
 	}
 }
