@@ -142,13 +142,20 @@ func (t *Theme) constant(p *parse.PipeNode) (string, bool) {
 	if len(p.Decl) > 0 || !t.pureConst(p) {
 		return "", false
 	}
-	m, err := t.scratch()
-	if err != nil {
-		return "", false
+	// One scratch template serves every constant; layouts may be
+	// prepared at the same time.
+	t.constMu.Lock()
+	defer t.constMu.Unlock()
+	if t.constTmpl == nil {
+		m, err := t.scratch()
+		if err != nil {
+			return "", false
+		}
+		t.constTmpl = m
 	}
-	m.Tree.Root.Nodes[0].(*parse.ActionNode).Pipe = p.CopyPipe()
+	t.constTmpl.Tree.Root.Nodes[0].(*parse.ActionNode).Pipe = p.CopyPipe()
 	var b strings.Builder
-	if err := m.Execute(&b, nil); err != nil {
+	if err := t.constTmpl.Execute(&b, nil); err != nil {
 		return "", false // left for the real run to report
 	}
 	return b.String(), true

@@ -40,6 +40,9 @@ type Theme struct {
 	layouts sync.Map // layout name → *layout
 	chainMu sync.Mutex
 	chains  map[string]*escChain // by escaper names joined with "|"
+	// constTmpl evaluates constant actions for prepare, under constMu.
+	constMu   sync.Mutex
+	constTmpl *template.Template
 }
 
 type staticFile struct {
