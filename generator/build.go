@@ -227,7 +227,7 @@ func (st *state) link() {
 // links point at.
 func (st *state) render(ctx context.Context) error {
 	site, cfg, g := st.site, st.cfg, st.graph
-	rendered, err := renderMarkdown(ctx, cfg, st.th, g, st.set.Pages, st.opts.Cache, st.gen, &site.Stats)
+	rendered, err := renderMarkdown(ctx, cfg, st.th, g, st.set.Pages, st.opts.Cache, st.gen, st.opts.Sink != nil, &site.Stats)
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,11 @@ type renderedPage struct {
 	extraIDs              []string // IDs the theme adds to the page (relation anchors)
 }
 
-func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, gen uint64, stats *Stats) (map[*content.Page]*renderedPage, error) {
+// renderMarkdown turns every page's Markdown into HTML on every core,
+// reusing the cache's renders whose inputs did not change. lean drops
+// each page's Markdown body once it is rendered (a build with a Sink
+// holds as little as it can).
+func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g *link.Graph, pages []*content.Page, cache *Cache, gen uint64, lean bool, stats *Stats) (map[*content.Page]*renderedPage, error) {
 	mdOpts := markdown.Options{
 		UnsafeHTML:       cfg.Markup.UnsafeHTML,
 		Typographer:      cfg.Markup.TypographerOn(),
@@ -327,37 +331,43 @@ func renderMarkdown(ctx context.Context, cfg *config.Config, th *theme.Theme, g 
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	render := func(i int) {
+		p := pages[i]
+		res := g.Resolver(p)
+		prefix := ""
+		if p.Kind == content.KindPage {
+			prefix = "../"
+		}
+		in := mdInputs{options: optsSum, bodyLine: p.BodyLine, prefix: prefix}
+		if e := cache.markdown(gen, p, in, res); e != nil {
+			results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, renderTimeout)
+		out, err := r.Render(pctx, markdown.Page{Source: p.Body, BodyLine: p.BodyLine, AssetPrefix: prefix}, res)
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil && pctx.Err() != nil {
+				err = fmt.Errorf("rendering took longer than %v (limits.render_timeout): split the page or simplify its structure", renderTimeout)
+			}
+			results[i] = &renderedPage{result: &markdown.Result{}, err: err}
+			return
+		}
+		e := cache.storeMarkdown(gen, p, in, out, res)
+		mu.Lock()
+		stats.Rendered++
+		mu.Unlock()
+		results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
+	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				p := pages[i]
-				res := g.Resolver(p)
-				prefix := ""
-				if p.Kind == content.KindPage {
-					prefix = "../"
+				render(i)
+				if lean {
+					pages[i].Body = nil
 				}
-				in := mdInputs{options: optsSum, bodyLine: p.BodyLine, prefix: prefix}
-				if e := cache.markdown(gen, p, in, res); e != nil {
-					results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
-					continue
-				}
-				pctx, cancel := context.WithTimeout(ctx, renderTimeout)
-				out, err := r.Render(pctx, markdown.Page{Source: p.Body, BodyLine: p.BodyLine, AssetPrefix: prefix}, res)
-				cancel()
-				if err != nil {
-					if ctx.Err() == nil && pctx.Err() != nil {
-						err = fmt.Errorf("rendering took longer than %v (limits.render_timeout): split the page or simplify its structure", renderTimeout)
-					}
-					results[i] = &renderedPage{result: &markdown.Result{}, err: err}
-					continue
-				}
-				e := cache.storeMarkdown(gen, p, in, out, res)
-				mu.Lock()
-				stats.Rendered++
-				mu.Unlock()
-				results[i] = &renderedPage{result: e.result, html: e.html, sum: e.sum, htmlSum: e.htmlSum, textSum: e.textSum}
 			}
 		}()
 	}

@@ -205,7 +205,7 @@ func (c *Cache) markdown(gen uint64, p *content.Page, in mdInputs, res markdown.
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.body == nil {
+	if e.body == nil && c.dir == "" {
 		e.body = p.Body
 	}
 	e.used = max(e.used, gen)
@@ -221,9 +221,16 @@ func (c *Cache) storeMarkdown(gen uint64, p *content.Page, in mdInputs, r *markd
 	// buffer, twice the source's size, goes.
 	kept := *r
 	kept.HTML = nil
-	e := &mdEntry{in: in, body: p.Body, result: &kept, html: string(r.HTML), used: gen}
+	e := &mdEntry{in: in, result: &kept, html: string(r.HTML), used: gen}
 	if c == nil {
 		return e
+	}
+	if c.dir == "" {
+		// A cache in memory serves many builds (the dev server): keep
+		// the body, to compare bytes instead of hashing. A cache on disk
+		// serves the next run, which compares sums; one build needs no
+		// second copy of every body.
+		e.body = p.Body
 	}
 	e.sum = in.sum(p.Body)
 	e.htmlSum = sha256.Sum256(r.HTML)

@@ -252,11 +252,24 @@ func (o *output) renderAll(ctx context.Context) error {
 		o.site.lazy = newLazyOutput(o)
 		return o.renderExtras(o.site.Files, false)
 	}
-	// The site-wide files need no page's output: they are made while the
-	// pages render, and added after them.
 	extras := map[string][]byte{}
+	if o.opts.Sink != nil && o.opts.Cache == nil {
+		// A build to disk holds as little as it can: the search index
+		// first, so each page's plain text can go before the pages
+		// render (nothing else reads it).
+		if err := o.searchIndex(extras); err != nil {
+			return err
+		}
+		for _, r := range o.rendered {
+			if r.result != nil {
+				r.result.Text = ""
+			}
+		}
+	}
+	// The other site-wide files need no page's output: they are made
+	// while the pages render, and added after them.
 	done := make(chan error, 1)
-	go func() { done <- o.renderExtras(extras, true) }()
+	go func() { done <- o.renderExtras(extras, !(o.opts.Sink != nil && o.opts.Cache == nil)) }()
 	err := o.renderPages(ctx)
 	if eerr := <-done; err == nil {
 		err = eerr
@@ -324,6 +337,10 @@ func (o *output) renderPages(ctx context.Context) error {
 				if o.opts.Sink != nil {
 					o.sink(results[i].files)
 					results[i].files = nil
+					// Only the page itself shows its HTML: it can go.
+					if r := o.rendered[o.pages[i]]; r != nil {
+						r.html = ""
+					}
 				}
 			}
 		}()
@@ -379,7 +396,7 @@ func (o *output) renderPage(p *content.Page) (map[string][]byte, []string) {
 	var key dataKey
 	var b []byte
 	if memo {
-		key = o.dataKey(data, layout)
+		key = o.dataKey(p, data, layout)
 		b = cache.page(o.gen, key)
 	}
 	if b == nil {
@@ -435,21 +452,18 @@ func (o *output) pageOutputs(p *content.Page) []string {
 // everything in data. The page's body and HTML, the bulk of it, enter as
 // the sums its render computed once, so a key costs little more than the
 // links on the page.
-func (o *output) dataKey(d *PageData, layout string) dataKey {
+func (o *output) dataKey(p *content.Page, d *PageData, layout string) dataKey {
 	cache := o.opts.Cache
 	th := o.th.Sum()
 	var sum, htmlSum [32]byte
-	if r := o.rendered[d.Page]; r != nil {
+	r := o.rendered[p]
+	if r != nil {
 		sum, htmlSum = r.sum, r.htmlSum
 	}
-	page := *d.Page
-	if sum != ([32]byte{}) {
-		page.Body = nil
-	}
-	pageKey := cache.key(&page, sum[:])
+	pageKey := cache.key(d.Page, sum[:]) // without its body (layoutPage)
 	view := *d
 	view.Page = nil
-	if htmlSum != ([32]byte{}) && string(d.Content) == o.rendered[d.Page].html {
+	if htmlSum != ([32]byte{}) && string(d.Content) == r.html {
 		view.Content = ""
 	} else {
 		htmlSum = [32]byte{}
@@ -505,7 +519,7 @@ func (o *output) alias(p *content.Page, a string, files map[string][]byte) error
 	}
 	from := generated(content.KindPage, u, p.Title) // only its place matters: links from it
 	target := Link{Title: p.Title, URL: link.Href(from, p, "")}
-	data := &PageData{Site: o.siteData, Page: p, Title: p.Title, Root: from.Root(), Alias: &target, Canonical: o.canonical(p)}
+	data := &PageData{Site: o.siteData, Page: layoutPage(p), Title: p.Title, Root: from.Root(), Alias: &target, Canonical: o.canonical(p)}
 	b, err := o.th.Render("alias.html", data)
 	if err != nil {
 		return err
@@ -650,8 +664,18 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 }
 
 // pageData assembles everything a layout shows for p.
+// layoutPage is p as layouts see it: without its Markdown body. They show
+// .Content, the HTML; and a build to disk drops each body once it is
+// rendered, so a layout that could read it would make other bytes there
+// than in the dev server.
+func layoutPage(p *content.Page) *content.Page {
+	view := *p
+	view.Body = nil
+	return &view
+}
+
 func (o *output) pageData(p *content.Page) *PageData {
-	d := &PageData{Site: o.siteData, Page: p, Kind: string(p.Kind), Title: p.Title, Summary: p.Summary, Root: p.Root(), Canonical: o.canonical(p)}
+	d := &PageData{Site: o.siteData, Page: layoutPage(p), Kind: string(p.Kind), Title: p.Title, Summary: p.Summary, Root: p.Root(), Canonical: o.canonical(p)}
 	if p.Kind == kind404 {
 		d.Root = "/"
 		if o.cfg.BaseURL != "" {

@@ -238,7 +238,9 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
-	result.Text = plain.String()
+	// Of its exact size: the builder's buffer may be twice as big, and
+	// the text is kept for the whole build (search, summaries).
+	result.Text = strings.Clone(plain.String())
 }
 
 // resolveBlock resolves the links inside one block, giving each the
@@ -305,7 +307,9 @@ func resolveBlock(block ast.Node, src []byte, lines *lineIndex, pg *Page, res Re
 	}
 	all := text.String()
 	for _, f := range found {
-		f.ref.Context = sentenceAt(all, f.at)
+		// A copy: a slice of all would keep the whole block's text
+		// alive for as long as the link's context is.
+		f.ref.Context = strings.Clone(sentenceAt(all, f.at))
 		result.Refs = append(result.Refs, f.ref)
 		if res == nil {
 			continue
