@@ -225,7 +225,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	s.watcher.start()
 	batches := make(chan batch)
 	wg.Go(func() { s.watcher.run(ctx, batches) })
-	if s.inputs.scan(s.layout) {
+	if len(s.inputs.scan(s.layout)) > 0 {
 		s.rebuild(ctx, false)
 	}
 	s.rebuildLoop(ctx, batches)

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -55,20 +56,20 @@ func (in *inputs) key() [2]uint64 {
 	return k
 }
 
-// scan reads every input of l afresh and reports whether anything differs
-// from what was recorded.
-func (in *inputs) scan(l layout) bool {
+// scan reads every input of l afresh and returns the paths whose entry
+// differs from what was recorded (added, changed or gone).
+func (in *inputs) scan(l layout) []string {
 	cur := make(map[string]entry, len(in.files))
 	in.read(l, l.root, cur)
-	changed := !maps.Equal(cur, in.files)
+	changed := differ(in.files, cur)
 	in.files = cur
 	return changed
 }
 
 // update reads the given paths afresh (a folder with everything in it)
-// and reports whether anything differs from what was recorded.
-func (in *inputs) update(l layout, paths map[string]bool) bool {
-	changed := false
+// and returns the paths whose entry differs from what was recorded.
+func (in *inputs) update(l layout, paths map[string]bool) []string {
+	var changed []string
 	for p := range paths {
 		cur := map[string]entry{}
 		fi, err := os.Lstat(p)
@@ -93,12 +94,46 @@ func (in *inputs) update(l layout, paths map[string]bool) bool {
 			before[p] = old
 			delete(in.files, p)
 		}
-		if !maps.Equal(before, cur) {
-			changed = true
-		}
+		changed = append(changed, differ(before, cur)...)
 		maps.Copy(in.files, cur)
 	}
 	return changed
+}
+
+// differ returns the paths whose entries differ between a and b.
+func differ(a, b map[string]entry) []string {
+	var out []string
+	for p, e := range a {
+		if f, ok := b[p]; !ok || f != e {
+			out = append(out, p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// onlyStylesheets reports whether changed (paths from scan or update)
+// holds nothing but stylesheets, and folders outside the content folder
+// (a new css/ folder): no page shows a stylesheet's bytes, so the browsers
+// can swap stylesheets instead of reloading.
+func (in *inputs) onlyStylesheets(l layout, changed []string) bool {
+	for _, p := range changed {
+		if strings.HasSuffix(p, ".css") {
+			continue
+		}
+		if e, ok := in.files[p]; ok && e.dir && !within(p, l.content) {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() && !within(p, l.content) {
+			continue
+		}
+		return false
+	}
+	return len(changed) > 0
 }
 
 // read records every input at or under start into m. Files are hashed

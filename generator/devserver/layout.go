@@ -15,10 +15,11 @@ import (
 // generator.Build reads. The watcher, the poller and the input snapshot all
 // ask it, so they agree on what counts.
 type layout struct {
-	root   string   // site folder, absolute
-	config string   // site.toml, absolute
-	dirs   []string // folders a build reads, absolute, sorted
-	out    string   // output folder, absolute: never watched, never read
+	root    string   // site folder, absolute
+	config  string   // site.toml, absolute
+	dirs    []string // folders a build reads, absolute, sorted
+	out     string   // output folder, absolute: never watched, never read
+	content string   // content folder, absolute: its folders are sections
 }
 
 // newLayout derives the layout from the site's configuration; cfg nil means
@@ -31,9 +32,10 @@ func newLayout(root, configName string, cfg *config.Config) layout {
 		configName = "site.toml"
 	}
 	l := layout{
-		root:   root,
-		config: filepath.Join(root, configName),
-		out:    filepath.Join(root, cfg.OutputDir),
+		root:    root,
+		config:  filepath.Join(root, configName),
+		out:     filepath.Join(root, cfg.OutputDir),
+		content: filepath.Join(root, cfg.ContentDir),
 	}
 	for _, d := range []string{cfg.ContentDir, "layouts", "static", "archetypes", "i18n", filepath.Join("themes", cfg.Theme)} {
 		l.dirs = append(l.dirs, filepath.Join(root, d))
@@ -44,7 +46,7 @@ func newLayout(root, configName string, cfg *config.Config) layout {
 }
 
 func (l layout) equal(m layout) bool {
-	return l.root == m.root && l.config == m.config && l.out == m.out && slices.Equal(l.dirs, m.dirs)
+	return l.root == m.root && l.config == m.config && l.out == m.out && l.content == m.content && slices.Equal(l.dirs, m.dirs)
 }
 
 // within reports whether p is dir or inside it.

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"kennisbank/generator"
@@ -65,40 +63,19 @@ func (s *Server) rebuildLoop(ctx context.Context, batches <-chan batch) {
 		case <-ctx.Done():
 			return
 		case b := <-batches:
-			var changed bool
+			var changed []string
 			if b.rescan {
 				changed = s.inputs.scan(s.layout)
 			} else {
 				changed = s.inputs.update(s.layout, b.paths)
 			}
-			if !changed && b.first.After(s.lastBuild.Add(settle)) {
+			if len(changed) == 0 && b.first.After(s.lastBuild.Add(settle)) {
 				s.skipped.Add(1)
 				continue
 			}
-			s.rebuild(ctx, !b.rescan && s.inputs.onlyStylesheets(b.paths))
+			s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed))
 		}
 	}
-}
-
-// onlyStylesheets reports whether a batch changed only stylesheets: each
-// path is a .css file, or a folder whose inputs are all .css files (a new
-// css/ folder).
-func (in *inputs) onlyStylesheets(paths map[string]bool) bool {
-	for p := range paths {
-		if strings.HasSuffix(p, ".css") {
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil || !fi.IsDir() {
-			return false
-		}
-		for q, e := range in.files {
-			if within(q, p) && !e.dir && !strings.HasSuffix(q, ".css") {
-				return false
-			}
-		}
-	}
-	return len(paths) > 0
 }
 
 // rebuild runs the pipeline once and publishes the result. css says that

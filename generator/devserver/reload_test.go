@@ -211,30 +211,27 @@ func TestOnlyStylesheets(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "static/css/main.css"), "body{}")
 	writeFile(t, filepath.Join(dir, "static/js/x.js"), "")
-	writeFile(t, filepath.Join(dir, "content/a.md"), "")
+	writeFile(t, filepath.Join(dir, "content/nieuw/a.md"), "")
+	l := newLayout(dir, "", nil)
 	in := newInputs()
-	in.scan(newLayout(dir, "", nil))
+	in.scan(l)
 	p := func(rel string) string { return filepath.Join(dir, rel) }
 	tests := []struct {
-		paths []string
-		want  bool
+		changed []string
+		want    bool
 	}{
 		{nil, false},
 		{[]string{p("static/css/main.css")}, true},
 		{[]string{p("static/css/main.css"), p("static/css/gone.css")}, true},
-		{[]string{p("static/css/main.css"), p("content/a.md")}, false},
+		{[]string{p("static/css/main.css"), p("content/nieuw/a.md")}, false},
 		{[]string{p("layouts/page.html")}, false},
-		{[]string{p("static/css")}, true}, // a new folder of stylesheets
-		{[]string{p("static")}, false},    // holds a script too
-		{[]string{p("static/gone")}, false},
+		{[]string{p("static/css"), p("static/css/main.css")}, true}, // a new folder of stylesheets
+		{[]string{p("static/js/x.js")}, false},
+		{[]string{p("content/nieuw")}, false}, // a folder in content is a section
 	}
 	for _, tt := range tests {
-		paths := map[string]bool{}
-		for _, p := range tt.paths {
-			paths[p] = true
-		}
-		if got := in.onlyStylesheets(paths); got != tt.want {
-			t.Errorf("onlyStylesheets(%q) = %v, want %v", tt.paths, got, tt.want)
+		if got := in.onlyStylesheets(l, tt.changed); got != tt.want {
+			t.Errorf("onlyStylesheets(%q) = %v, want %v", tt.changed, got, tt.want)
 		}
 	}
 }
