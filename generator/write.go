@@ -88,6 +88,16 @@ type Writer struct {
 	dirs   map[string]bool     // folders made in staging
 	copies int                 // files written rather than linked
 	closed bool
+	// same are files whose sum is what the record says the output folder
+	// holds: they are linked (or written) only at Commit, and only when
+	// something else changed, so an unchanged site costs no file at all.
+	same []pendingFile
+}
+
+type pendingFile struct {
+	name string
+	sum  [32]byte
+	b    []byte
 }
 
 // OpenWriter checks and locks the output folder dir and starts a staging
@@ -143,8 +153,6 @@ func (w *Writer) Add(name string, b []byte) error {
 	if w.opts.Cache.Dir() != "" {
 		sum = sha256.Sum256(b)
 	}
-	p := filepath.Join(w.staging, filepath.FromSlash(name))
-	parent := filepath.Dir(p)
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
@@ -155,6 +163,22 @@ func (w *Writer) Add(name string, b []byte) error {
 		return fmt.Errorf("two files named %s in one build", name)
 	}
 	w.sums[name] = sum
+	if w.prev != nil && w.prev.files[name].sum == sum {
+		w.same = append(w.same, pendingFile{name, sum, b})
+		w.mu.Unlock()
+		return nil
+	}
+	w.copies++
+	w.mu.Unlock()
+	return w.write(name, sum, b, false)
+}
+
+// write puts a file into the staging folder: a hard link to the output
+// folder's copy when link is set and that copy is current, else the bytes.
+func (w *Writer) write(name string, sum [32]byte, b []byte, link bool) error {
+	p := filepath.Join(w.staging, filepath.FromSlash(name))
+	parent := filepath.Dir(p)
+	w.mu.Lock()
 	made := w.dirs[parent]
 	w.mu.Unlock()
 	if !made {
@@ -165,12 +189,9 @@ func (w *Writer) Add(name string, b []byte) error {
 		w.dirs[parent] = true
 		w.mu.Unlock()
 	}
-	if w.prev.link(name, sum, p) {
+	if link && w.prev.link(name, sum, p) {
 		return nil
 	}
-	w.mu.Lock()
-	w.copies++
-	w.mu.Unlock()
 	return os.WriteFile(p, b, 0o644)
 }
 
@@ -197,6 +218,21 @@ func (w *Writer) Commit() error {
 	names := slices.Sorted(maps.Keys(w.sums))
 	if w.prev != nil && w.copies == 0 && !w.opts.Force && w.prev.unchanged(names, w.sums) {
 		return nil
+	}
+	var werr error
+	var mu sync.Mutex
+	parallel(len(w.same), func(i int) bool {
+		f := w.same[i]
+		if err := w.write(f.name, f.sum, f.b, true); err != nil {
+			mu.Lock()
+			werr = cmp.Or(werr, err)
+			mu.Unlock()
+			return false
+		}
+		return true
+	})
+	if werr != nil {
+		return werr
 	}
 	manifest := strings.Join(names, "\n") + "\n"
 	if err := os.WriteFile(filepath.Join(w.staging, manifestName), []byte(manifest), 0o644); err != nil {
