@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -107,6 +109,7 @@ func TestUsage(t *testing.T) {
 		{name: "stray argument", args: []string{"build", "extra"}, code: 2, stderr: `kennisbank build: unexpected argument "extra"`},
 		{name: "check format", args: []string{"check", "--format", "xml"}, code: 2, stderr: `--format must be text or json, not "xml"`},
 		{name: "new without title", args: []string{"new", "rollen"}, code: 2, stderr: `usage: kennisbank new SECTION "Titel"`},
+		{name: "bad memory limit", args: []string{"build", "--memory-limit", "veel"}, code: 2, stderr: `--memory-limit "veel": not a size: write it as 512MiB, 1.5GiB or 2GB, or off`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,5 +399,62 @@ Niemand verwijst hierheen.
 	wantJSON := []map[string]any{{"file": "content/rollen/wees.md", "line": 1.0, "column": 1.0, "severity": "warning", "code": "orphan", "message": `no page links to "Wees": link it from a related article`}}
 	if diff := cmp.Diff(wantJSON, got); diff != "" {
 		t.Errorf("check --format json (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1792MiB", 1792 << 20, true},
+		{"1.5GiB", 3 << 29, true},
+		{"2GB", 2e9, true},
+		{"512KiB", 512 << 10, true},
+		{"off", math.MaxInt64, true},
+		{"0", math.MaxInt64, true},
+		{"", 0, false},
+		{"12", 0, false},
+		{"-1GiB", 0, false},
+		{"GiB", 0, false},
+		{"1e300GB", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := parseBytes(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestMemoryLimit: build sets Go's soft memory limit from --memory-limit,
+// to 1792 MiB without it, and leaves a GOMEMLIMIT from the environment
+// alone.
+func TestMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	dir := t.TempDir()
+	writeSite(t, dir, "")
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want int64
+	}{
+		{nil, nil, 1792 << 20},
+		{nil, []string{"--memory-limit", "1GiB"}, 1 << 30},
+		{nil, []string{"--memory-limit", "off"}, math.MaxInt64},
+		{map[string]string{"GOMEMLIMIT": "3GiB"}, nil, 12345},                                  // the runtime's, untouched
+		{map[string]string{"GOMEMLIMIT": "3GiB"}, []string{"--memory-limit", "2GiB"}, 2 << 30}, // the flag wins
+	}
+	for _, tt := range tests {
+		debug.SetMemoryLimit(12345)
+		args := append([]string{"build", "--quiet", "--no-cache", "--source", dir}, tt.args...)
+		if r := run(t, tt.env, args...); r.code != 0 {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		if got := debug.SetMemoryLimit(-1); got != tt.want {
+			t.Errorf("env %v, %v: memory limit %d, want %d", tt.env, tt.args, got, tt.want)
+		}
 	}
 }
