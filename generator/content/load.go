@@ -95,7 +95,11 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	set := &Set{}
 	dirs := map[string]bool{"": true}
 	indexes := map[string]*Page{}
-	var sources []string // Markdown files, in walk order
+	type source struct {
+		path string
+		stat stat // zero: unknown
+	}
+	var sources []source // Markdown files, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
@@ -141,11 +145,16 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 		}
 		// A huge file is refused before it is read, not after.
 		max := opts.Limits.MaxFileSize
-		if info, err := d.Info(); err == nil && info.Size() > int64(max) {
+		info, err := d.Info()
+		if err == nil && info.Size() > int64(max) {
 			diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
 			return nil
 		}
-		sources = append(sources, p)
+		src := source{path: p}
+		if err == nil && opts.Memo != nil {
+			src.stat, _ = statOf(info)
+		}
+		sources = append(sources, src)
 		return nil
 	})
 	if err != nil {
@@ -169,13 +178,18 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 				if i >= len(sources) || ctx.Err() != nil {
 					return
 				}
-				p := sources[i]
+				p, st := sources[i].path, sources[i].stat
+				if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
+					results[i].page, results[i].diags = page, diags
+					continue
+				}
+				read := time.Now()
 				src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1)
 				if err != nil {
 					results[i].diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
 					continue
 				}
-				results[i].page, results[i].diags = opts.Memo.parse(p, src, opts.Limits)
+				results[i].page, results[i].diags = opts.Memo.parse(p, src, opts.Limits, st, read)
 			}
 		}()
 	}

@@ -2,8 +2,11 @@ package content
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestMemo loads a folder three times with one memo: unchanged files give
@@ -47,5 +50,71 @@ func TestMemo(t *testing.T) {
 	}
 	if len(memo.entries) != 2 {
 		t.Errorf("memo holds %d files, want 2", len(memo.entries))
+	}
+}
+
+// TestMemoStat: with a real folder, a file the memo read while it was old
+// enough is not read again while its stat stays the same, and every kind
+// of change to it is seen: new bytes of the same size with the old
+// modification time put back, a file replaced by a rename, a new file.
+func TestMemoStat(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func(title string) string { return "+++\ntitle = \"" + title + "\"\n+++\nTekst.\n" }
+	write("a.md", page("Aaaa"))
+	write("b.md", page("Bbbb"))
+	memo := Memo{Margin: 50 * time.Millisecond} // well above the file system clock's tick
+	load := func() map[string]string {
+		t.Helper()
+		set, diags := Load(context.Background(), os.DirFS(dir), Options{Memo: &memo})
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		titles := map[string]string{}
+		for _, p := range set.Pages {
+			titles[p.Path] = p.Title
+		}
+		return titles
+	}
+	time.Sleep(60 * time.Millisecond) // older than the margin
+	load()
+	skipped := memo.skipped
+	if got := load(); got["a.md"] != "Aaaa" || memo.skipped != skipped+2 {
+		t.Fatalf("second load: titles %v, %d files not read; want Aaaa and both files trusted", got, memo.skipped-skipped)
+	}
+
+	// Same size, modification time put back: the change time tells.
+	fi, err := os.Stat(filepath.Join(dir, "a.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("a.md", page("Axxx"))
+	if err := os.Chtimes(filepath.Join(dir, "a.md"), fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if got := load(); got["a.md"] != "Axxx" {
+		t.Errorf("after a same-size edit with the old time put back: title %q, want Axxx", got["a.md"])
+	}
+	// Replaced by a rename (editors' atomic save).
+	time.Sleep(60 * time.Millisecond)
+	load()
+	write("b.tmp", page("Byyy"))
+	if err := os.Rename(filepath.Join(dir, "b.tmp"), filepath.Join(dir, "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	if got := load(); got["b.md"] != "Byyy" {
+		t.Errorf("after a rename over the file: title %q, want Byyy", got["b.md"])
+	}
+	// A file read while it was fresh is read again next time.
+	write("c.md", page("Cccc"))
+	load()
+	write("c.md", page("Czzz"))
+	if got := load(); got["c.md"] != "Czzz" {
+		t.Errorf("a file edited right after it was read: title %q, want Czzz", got["c.md"])
 	}
 }
