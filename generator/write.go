@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -49,19 +48,8 @@ func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteO
 		return err
 	}
 	defer w.Abort()
-	var werr error
-	var mu sync.Mutex
-	parallel(len(names), func(i int) bool {
-		if err := w.Add(names[i], files[names[i]]); err != nil {
-			mu.Lock()
-			werr = cmp.Or(werr, err)
-			mu.Unlock()
-			return false
-		}
-		return true
-	})
-	if werr != nil {
-		return werr
+	if err := parallelErr(len(names), func(i int) error { return w.Add(names[i], files[names[i]]) }); err != nil {
+		return err
 	}
 	return w.Commit()
 }
@@ -219,20 +207,11 @@ func (w *Writer) Commit() error {
 	if w.prev != nil && w.copies == 0 && !w.opts.Force && w.prev.unchanged(names, w.sums) {
 		return nil
 	}
-	var werr error
-	var mu sync.Mutex
-	parallel(len(w.same), func(i int) bool {
+	if err := parallelErr(len(w.same), func(i int) error {
 		f := w.same[i]
-		if err := w.write(f.name, f.sum, f.b, true); err != nil {
-			mu.Lock()
-			werr = cmp.Or(werr, err)
-			mu.Unlock()
-			return false
-		}
-		return true
-	})
-	if werr != nil {
-		return werr
+		return w.write(f.name, f.sum, f.b, true)
+	}); err != nil {
+		return err
 	}
 	manifest := strings.Join(names, "\n") + "\n"
 	if err := os.WriteFile(filepath.Join(w.staging, manifestName), []byte(manifest), 0o644); err != nil {

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -164,6 +165,23 @@ func recordWriteState(c *Cache, dir string, names []string, sums map[string][32]
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// parallelErr calls fn for 0 ≤ i < n on GOMAXPROCS goroutines until one
+// fails, and returns the first error.
+func parallelErr(n int, fn func(i int) error) error {
+	var first error
+	var mu sync.Mutex
+	parallel(n, func(i int) bool {
+		err := fn(i)
+		if err != nil {
+			mu.Lock()
+			first = cmp.Or(first, err)
+			mu.Unlock()
+		}
+		return err == nil
+	})
+	return first
 }
 
 // parallel calls fn for 0 ≤ i < n on GOMAXPROCS goroutines, until fn
