@@ -3,7 +3,6 @@ package generator
 import (
 	"context"
 	"errors"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -129,24 +128,10 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 	slices.Sort(names)
 	out := make([][]byte, len(names))
 	errs := make([]error, len(names))
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= len(names) {
-					return
-				}
-				out[j], _, errs[j] = s.lazy.file(names[j])
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(names), func(j int) bool {
+		out[j], _, errs[j] = s.lazy.file(names[j])
+		return ctx.Err() == nil
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
