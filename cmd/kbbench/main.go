@@ -210,6 +210,7 @@ func (c *cli) size(ctx context.Context, o options, work, bin string, n int) (map
 					return nil, err
 				}
 			}
+			syscall.Sync()
 			s, err := measure(ctx, cmd, args...)
 			return map[string]sample{name: s}, err
 		}
@@ -231,10 +232,12 @@ func (c *cli) size(ctx context.Context, o options, work, bin string, n int) (map
 				return nil, err
 			}
 			args := []string{"build", "--quiet", "--cache", cache, "--source", kb, "--out", out}
+			syscall.Sync()
 			first, err := measure(ctx, kennisbank, args...)
 			if err != nil {
 				return nil, err
 			}
+			syscall.Sync()
 			second, err := measure(ctx, kennisbank, args...)
 			return map[string]sample{runFirst: first, runSecond: second}, err
 		}},
