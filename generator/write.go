@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -170,8 +171,12 @@ func (w *Writer) write(name string, sum [32]byte, b []byte, link bool) error {
 	made := w.dirs[parent]
 	w.mu.Unlock()
 	if !made {
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return err
+		// Most folders are a page's own, in a folder made already: one
+		// call, and the walk up only when that is not so.
+		if err := os.Mkdir(parent, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err := os.MkdirAll(parent, 0o755); err != nil {
+				return err
+			}
 		}
 		w.mu.Lock()
 		w.dirs[parent] = true
@@ -180,7 +185,7 @@ func (w *Writer) write(name string, sum [32]byte, b []byte, link bool) error {
 	if link && w.prev.link(name, sum, p) {
 		return nil
 	}
-	return os.WriteFile(p, b, 0o644)
+	return writeFile(p, b)
 }
 
 // Commit swaps the staging folder in; when every file is what the output

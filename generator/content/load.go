@@ -97,7 +97,8 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	indexes := map[string]*Page{}
 	type source struct {
 		path string
-		stat stat // zero: unknown
+		size int64 // -1: unknown
+		stat stat  // zero: unknown
 	}
 	var sources []source // Markdown files, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -150,9 +151,12 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
 			return nil
 		}
-		src := source{path: p}
-		if err == nil && opts.Memo != nil {
-			src.stat, _ = statOf(info)
+		src := source{path: p, size: -1}
+		if err == nil {
+			src.size = info.Size()
+			if opts.Memo != nil {
+				src.stat, _ = statOf(info)
+			}
 		}
 		sources = append(sources, src)
 		return nil
@@ -178,13 +182,13 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 				if i >= len(sources) || ctx.Err() != nil {
 					return
 				}
-				p, st := sources[i].path, sources[i].stat
+				p, st, size := sources[i].path, sources[i].stat, sources[i].size
 				if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
 					results[i].page, results[i].diags = page, diags
 					continue
 				}
 				read := time.Now()
-				src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1)
+				src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1, size)
 				if err != nil {
 					results[i].diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
 					continue
@@ -333,14 +337,29 @@ func decodeTOML(front []byte) (params map[string]any, err error) {
 }
 
 // readAtMost reads up to n bytes of a file, so a file that grows while it
-// is read cannot exhaust memory.
-func readAtMost(fsys fs.FS, name string, n int) ([]byte, error) {
+// is read cannot exhaust memory. size is what the file's size was when it
+// was listed (-1: unknown): a buffer of that size takes the file in one
+// read, where growing one from 512 bytes takes half a dozen.
+func readAtMost(fsys fs.FS, name string, n int, size int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(n)))
+	if size < 0 || size >= int64(n) {
+		return io.ReadAll(io.LimitReader(f, int64(n)))
+	}
+	// One byte more, so that a file that grew since is noticed.
+	b := make([]byte, size+1)
+	got, err := io.ReadFull(f, b)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		return b[:got], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, int64(n-got)))
+	return append(b, rest...), err
 }
 
 // nameProblem says why a file or folder name cannot be part of the site,

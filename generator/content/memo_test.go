@@ -118,3 +118,28 @@ func TestMemoStat(t *testing.T) {
 		t.Errorf("a file edited right after it was read: title %q, want Czzz", got["c.md"])
 	}
 }
+
+// TestReadAtMost: the size from the listing is only a hint: a file that
+// shrank or grew since is read as it is now, and never past the limit.
+func TestReadAtMost(t *testing.T) {
+	fsys := fstest.MapFS{"a.md": {Data: []byte("0123456789")}}
+	tests := []struct {
+		limit int
+		size  int64
+		want  string
+	}{
+		{100, 10, "0123456789"}, // as listed
+		{100, 4, "0123456789"},  // grew since
+		{100, 50, "0123456789"}, // shrank since
+		{100, -1, "0123456789"}, // unknown
+		{6, 10, "012345"},       // the limit holds
+		{6, 3, "012345"},        // also when the file grew
+		{6, -1, "012345"},
+	}
+	for _, tt := range tests {
+		got, err := readAtMost(fsys, "a.md", tt.limit, tt.size)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("readAtMost(limit %d, size %d) = %q, %v; want %q", tt.limit, tt.size, got, err, tt.want)
+		}
+	}
+}
