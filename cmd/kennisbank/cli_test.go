@@ -434,6 +434,7 @@ func TestParseBytes(t *testing.T) {
 func TestMemoryLimit(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	dir := t.TempDir()
 	writeSite(t, dir, "")
 	tests := []struct {
@@ -455,6 +456,19 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		if got := debug.SetMemoryLimit(-1); got != tt.want {
 			t.Errorf("env %v, %v: memory limit %d, want %d", tt.env, tt.args, got, tt.want)
+		}
+	}
+	// GOGC: the build's own, unless the environment sets one.
+	for _, tt := range []struct {
+		env  map[string]string
+		want int
+	}{{nil, buildGCPercent}, {map[string]string{"GOGC": "50"}, 77}} {
+		debug.SetGCPercent(77)
+		if r := run(t, tt.env, "build", "--quiet", "--no-cache", "--source", dir); r.code != 0 {
+			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if got := debug.SetGCPercent(77); got != tt.want {
+			t.Errorf("env %v: GOGC %d, want %d", tt.env, got, tt.want)
 		}
 	}
 }
