@@ -168,6 +168,8 @@ func TestTwoSourcesOneOutput(t *testing.T) {
 			[]string{"content/logo.svg: content/logo.svg and static/logo.svg both become logo.svg"}},
 		{"a file beside the articles and a generated file", map[string]string{"content/feed.xml": "<feed/>"},
 			[]string{"content/feed.xml: content/feed.xml and a file of the theme or a generated file both become feed.xml"}},
+		{"a file beside the articles in the search index's folder", map[string]string{"content/search/meta.js": "x"},
+			[]string{"content/search/meta.js: content/search/meta.js is in the folder search, which holds the search index: move it to another folder"}},
 		{"a static file and the home page", map[string]string{"static/index.html": "<p>eigen</p>"},
 			[]string{"static/index.html: static/index.html and content/_index.md both become index.html"}},
 		{"a static file and a section", map[string]string{"static/rollen/index.html": "<p>eigen</p>"},

@@ -253,10 +253,11 @@ func (o *output) renderAll(ctx context.Context) error {
 		return o.renderExtras(o.site.Files, false)
 	}
 	extras := map[string][]byte{}
-	if o.opts.Sink != nil && o.opts.Cache == nil {
-		// A build to disk holds as little as it can: the search index
-		// first, so each page's plain text can go before the pages
-		// render (nothing else reads it).
+	// A build to disk without a cache holds as little as it can: the
+	// search index first, so each page's plain text can go before the
+	// pages render (nothing else reads it).
+	searchFirst := o.opts.Sink != nil && o.opts.Cache == nil
+	if searchFirst {
 		if err := o.searchIndex(extras); err != nil {
 			return err
 		}
@@ -269,7 +270,7 @@ func (o *output) renderAll(ctx context.Context) error {
 	// The other site-wide files need no page's output: they are made
 	// while the pages render, and added after them.
 	done := make(chan error, 1)
-	go func() { done <- o.renderExtras(extras, !(o.opts.Sink != nil && o.opts.Cache == nil)) }()
+	go func() { done <- o.renderExtras(extras, !searchFirst) }()
 	err := o.renderPages(ctx)
 	if eerr := <-done; err == nil {
 		err = eerr
