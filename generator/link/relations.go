@@ -167,12 +167,22 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 		}
 	}
 	// In lists edges in this order; sorting once here, stably, gives
-	// every filtered list its order too.
+	// every filtered list its order too. The pages are ranked once, so
+	// the lists (one per page, most edges in all) compare numbers.
+	ranked := slices.Clone(nb.pages)
+	slices.SortFunc(ranked, func(x, y *content.Page) int {
+		return cmp.Or(cmp.Compare(x.Section, y.Section), content.Compare(x, y))
+	})
+	rank := make(map[*content.Page]int32, len(ranked))
+	for i, p := range ranked {
+		rank[p] = int32(i)
+	}
+	from := make([]int32, len(edges)) // the rank of each edge's source
+	for i, e := range edges {
+		from[i] = rank[e.From]
+	}
 	for _, in := range nb.in {
-		slices.SortStableFunc(in, func(a, b int32) int {
-			x, y := edges[a].From, edges[b].From
-			return cmp.Or(cmp.Compare(x.Section, y.Section), content.Compare(x, y))
-		})
+		slices.SortStableFunc(in, func(a, b int32) int { return cmp.Compare(from[a], from[b]) })
 	}
 	return nb
 }
