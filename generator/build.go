@@ -1,7 +1,9 @@
 // Package generator runs kennisbank's pipeline: config → load → link →
-// render → write. Build does everything in memory and returns the site as
-// path → bytes; Write swaps it into the output folder only when the build
-// succeeded. The dev server calls the same Build.
+// render → write. Build returns the site as path → bytes; with a Sink (a
+// Writer) it hands each page to it as soon as it is rendered instead, and
+// the Writer swaps the output folder in only when the build succeeded.
+// The dev server calls the same Build, lazily: pages render when read
+// (lazy.go).
 package generator
 
 import (
