@@ -225,8 +225,9 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	s.watcher.start()
 	batches := make(chan batch)
 	wg.Go(func() { s.watcher.run(ctx, batches) })
-	if len(s.inputs.scan(s.layout)) > 0 {
-		s.rebuild(ctx, false)
+	// What changed while the watches were set up has no events: compare.
+	if changed := s.inputs.scan(s.layout); len(changed) > 0 {
+		s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed))
 	}
 	s.rebuildLoop(ctx, batches)
 	return nil

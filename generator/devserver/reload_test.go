@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -54,6 +56,28 @@ func pageErrors(t *testing.T, body string) []string {
 		t.Fatal(err)
 	}
 	return errs
+}
+
+// TestStylesheetWhileWatchesStart: a stylesheet written while the server
+// sets up its watches has no event; the scan after them finds it, and it
+// still counts as a stylesheet-only change (TestEvents failed now and then
+// on this).
+func TestStylesheetWhileWatchesStart(t *testing.T) {
+	dir := writeSite(t)
+	var once sync.Once
+	h := startServer(t, dir, func(s *Server) {
+		s.watchAdd = func(w *fsnotify.Watcher, d string) error {
+			once.Do(func() { writeFile(t, filepath.Join(dir, "static/css/extra.css"), "body { color: red; }\n") })
+			return w.Add(d)
+		}
+	})
+	h.waitFor("/css/extra.css", "color: red")
+	// A later build of the same inputs (an event that came after all)
+	// keeps the state as it is.
+	st := h.s.state.Load()
+	if !st.css {
+		t.Errorf("a stylesheet written while the watches started: build %s says css=%v, want true", st.id, st.css)
+	}
 }
 
 // TestEvents: a stream starts with the current build id, a page edit
