@@ -110,7 +110,9 @@ func (m *Memo) parse(name string, src []byte, lim Limits, st stat, read time.Tim
 		margin = staleAfter
 	}
 	old := read.Add(-margin).UnixNano()
-	trusted := st != (stat{}) && st.mtime < old && st.ctime < old
+	// A file system that keeps no change time (some FUSE ones say 0)
+	// cannot vouch for a file.
+	trusted := st.ctime != 0 && st.mtime < old && st.ctime < old
 	sum := m.sum(src)
 	m.mu.Lock()
 	e := m.entries[name]
