@@ -187,3 +187,57 @@ func TestCacheNeverStale(t *testing.T) {
 		})
 	}
 }
+
+// TestDiskCacheBudget: a cache kept on disk keeps entries only up to its
+// budget, and the builds it serves equal clean ones. A budget that holds
+// half the site keeps about half; the next run renders the rest again.
+func TestDiskCacheBudget(t *testing.T) {
+	src := writeSite(t, txtar.Parse([]byte(cacheSite)))
+	clean, err := Build(context.Background(), Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := OpenCache(t.TempDir())
+	if _, err := Build(context.Background(), Options{Source: src, Cache: full}); err != nil {
+		t.Fatal(err)
+	}
+	if full.size <= 0 || full.size > diskBudget {
+		t.Fatalf("an unbounded run's cache: %d bytes", full.size)
+	}
+	dir := t.TempDir()
+	for run := range 2 {
+		c := OpenCache(dir)
+		c.budget = full.size / 2
+		site, err := Build(context.Background(), Options{Source: src, Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.size > c.budget {
+			t.Errorf("run %d: the cache holds %d bytes, over its budget of %d", run, c.size, c.budget)
+		}
+		if c.size < c.budget/4 {
+			t.Errorf("run %d: the cache holds only %d bytes of a budget of %d", run, c.size, c.budget)
+		}
+		var sum int64
+		for _, e := range c.md {
+			sum += e.bytes()
+		}
+		for _, e := range c.pages {
+			sum += int64(len(e.out))
+		}
+		for _, e := range c.extras {
+			sum += e.bytes()
+		}
+		if sum != c.size {
+			t.Errorf("run %d: size says %d bytes, the entries hold %d", run, c.size, sum)
+		}
+		for name, want := range clean.Files {
+			if !bytes.Equal(site.Files[name], want) {
+				t.Errorf("run %d: %s differs from a clean build", run, name)
+			}
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

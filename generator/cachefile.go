@@ -31,7 +31,7 @@ const (
 // empty one. Call Save after the build to keep what it made. The folder
 // must not be inside the output folder.
 func OpenCache(dir string) *Cache {
-	return &Cache{dir: dir}
+	return &Cache{dir: dir, budget: diskBudget}
 }
 
 // DefaultCacheDir is the cache folder for a site: a folder of its own
@@ -227,6 +227,16 @@ func (c *Cache) readDir() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.md, c.pages, c.extras = md, pages, extras
+	c.size = 0
+	for _, e := range md {
+		c.size += e.bytes()
+	}
+	for _, e := range pages {
+		c.size += int64(len(e.out))
+	}
+	for _, e := range extras {
+		c.size += e.bytes()
+	}
 	return nil
 }
 
