@@ -126,11 +126,11 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	memprofile := fs.String("memprofile", "", "write a heap profile to this file after the build")
 	cacheDir := fs.String("cache", "", "keep the build cache in this folder, outside the output folder\n(default: a folder for this site in the user's cache folder)")
 	noCache := fs.Bool("no-cache", false, "build everything afresh, without reading or writing a cache")
-	memLimit := fs.String("memory-limit", defaultMemoryLimit, "soft limit on the memory the build uses (e.g. 1GiB, 4GiB; off for none): above it\nGo's garbage collector works harder. Default: GOMEMLIMIT if set, else "+defaultMemoryLimit)
+	memLimit := fs.String("memory-limit", "", "soft limit on the memory the build uses (e.g. 1GiB, 4GiB; off for none): near it\nthe garbage collector works harder (default: GOMEMLIMIT if set, else "+defaultMemoryLimit+")")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	if err := c.setMemoryLimit(fs, *memLimit); err != nil {
+	if err := c.setMemoryLimit(*memLimit); err != nil {
 		fmt.Fprintf(c.Stderr, "kennisbank: %v\n", err)
 		return 2
 	}
@@ -347,14 +347,15 @@ const buildGCPercent = 200
 // setMemoryLimit applies --memory-limit; without the flag a GOMEMLIMIT in
 // the environment, which the Go runtime has applied already, stands. It
 // sets GOGC to buildGCPercent, unless the environment sets GOGC.
-func (c *CLI) setMemoryLimit(fs *flag.FlagSet, value string) error {
+func (c *CLI) setMemoryLimit(value string) error {
 	if c.Getenv("GOGC") == "" {
 		debug.SetGCPercent(buildGCPercent)
 	}
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "memory-limit" })
-	if !set && c.Getenv("GOMEMLIMIT") != "" {
-		return nil
+	if value == "" {
+		if c.Getenv("GOMEMLIMIT") != "" {
+			return nil
+		}
+		value = defaultMemoryLimit
 	}
 	n, err := parseBytes(value)
 	if err != nil {
