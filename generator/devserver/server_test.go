@@ -216,3 +216,27 @@ func TestServing(t *testing.T) {
 		t.Errorf("POST /: status %d, want 405", resp.StatusCode)
 	}
 }
+
+// TestLayoutFailsOnOnePage: builds are lazy, so a layout that fails only
+// while one page renders (an execution error, not a parse error) is found
+// when that page is asked for. That page shows the error page, with the
+// layout's position, and the terminal says it once; the other pages serve.
+func TestLayoutFailsOnOnePage(t *testing.T) {
+	dir := writeSite(t)
+	writeFile(t, filepath.Join(dir, "layouts/page.html"),
+		"<!DOCTYPE html><html><body><h1>{{.Title}}</h1>{{if eq .Title \"Twee\"}}{{index .Site.Params \"x\" \"y\"}}{{end}}{{.Content}}</body></html>\n")
+	h := startServer(t, dir)
+	code, body := h.get("/notes/een/")
+	if code != http.StatusOK || !strings.Contains(body, "Eerste tekst.") {
+		t.Fatalf("GET /notes/een/: status %d, want 200 and the page:\n%s", code, body)
+	}
+	for range 2 {
+		code, body = h.get("/notes/twee/")
+		if code != http.StatusInternalServerError || !strings.Contains(body, "layouts/page.html") || !strings.Contains(body, "/__kennisbank/live.js") {
+			t.Fatalf("GET /notes/twee/: status %d, want 500 and an error page naming layouts/page.html with the live script:\n%s", code, body)
+		}
+	}
+	if n := strings.Count(h.stderr.String(), "layouts/page.html"); n != 1 {
+		t.Errorf("the terminal names the failing layout %d times, want once:\n%s", n, h.stderr.String())
+	}
+}
