@@ -24,15 +24,18 @@ lint:
 # Benchmarks: each stage of the build (go test -bench, on a 1,000-page
 # corpus; KB_BENCH_PAGES=10000 for more), then kbbench: kennisbank, Hugo
 # and goldmark alone (the limit) on 1,000 and 10,000 pages, medians of
-# BENCH_RUNS alternating runs. Hugo comes from the Debian package.
+# BENCH_RUNS alternating runs, and a cold build of BENCH_BIG pages against
+# the 2 GiB memory target. Hugo comes from the Debian package.
 BENCH_RUNS ?= 5
 BENCH_SIZES ?= 1000,10000
+# A cold build of this many pages, kennisbank alone, against 2 GiB (0: skip).
+BENCH_BIG ?= 50000
 bench:
 	@command -v hugo >/dev/null 2>&1 || { echo "hugo not found: installing it with apt-get"; \
 		$$(command -v sudo) apt-get update && $$(command -v sudo) apt-get install -y hugo; }
 	@echo "using $$(hugo version)"
 	$(GO) test -short -run '^$$' -bench . -benchmem -count 5 ./generator/...
-	$(GO) run ./cmd/kbbench -runs $(BENCH_RUNS) -sizes $(BENCH_SIZES)
+	$(GO) run ./cmd/kbbench -runs $(BENCH_RUNS) -sizes $(BENCH_SIZES) -big $(BENCH_BIG)
 
 fuzz:
 	@for t in FuzzSplitFrontMatter FuzzSlugify; do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 2m ./generator/content || exit 1; done

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/kbbench [-sizes 1000,10000] [-runs 5] [-work DIR] [-rebuilds 7]
+//	go run ./cmd/kbbench [-sizes 1000,10000] [-runs 5] [-work DIR] [-rebuilds 7] [-big 50000]
 //
 // It builds kennisbank, kbcorpus and kbgoldmark into the work folder,
 // generates each corpus twice with kbcorpus (kennisbank form and Hugo form,
@@ -22,7 +22,8 @@
 // the same run. Then, in this process, it measures what the dev server
 // does on every save: a lazy Build with the Cache of the previous build and
 // the edited page rendered, after a one-line body edit and after a title
-// edit, -rebuilds times each.
+// edit, -rebuilds times each. With -big N it also builds N pages with
+// kennisbank alone, -runs times, and compares the peak memory with 2 GiB.
 //
 // The machine's load average is printed before and after: on a shared
 // machine, run it again when the load was high.
@@ -63,9 +64,13 @@ type options struct {
 	sizes    []int
 	runs     int
 	rebuilds int
+	big      int // pages of the memory measurement; 0: skip
 	work     string
 	hugo     string
 }
+
+// bigLimit is the memory target of a build of -big pages.
+const bigLimit = 2 << 30
 
 // Run runs the benchmark and returns the exit code.
 func (c *cli) Run(ctx context.Context, args []string) int {
@@ -75,6 +80,7 @@ func (c *cli) Run(ctx context.Context, args []string) int {
 	var o options
 	fl.IntVar(&o.runs, "runs", 5, "runs of each tool per size (medians are reported)")
 	fl.IntVar(&o.rebuilds, "rebuilds", 7, "in-process rebuilds per edit for the dev-server measurement (0: skip)")
+	fl.IntVar(&o.big, "big", 0, "also build a corpus of this many pages with kennisbank alone (cold, -runs times) and\ncompare its peak memory with 2 GiB (0: skip)")
 	fl.StringVar(&o.work, "work", "", "work folder for binaries, corpora and output (default: a new temporary folder, removed after)")
 	fl.StringVar(&o.hugo, "hugo", "hugo", "the hugo command")
 	if err := fl.Parse(args); err != nil {
@@ -173,7 +179,48 @@ func (c *cli) run(ctx context.Context, o options) error {
 			}
 		}
 	}
+	if o.big > 0 {
+		if err := c.bigBuild(ctx, o, work, bin); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(c.Stdout, "\n- load after: %s\n", loadAverage())
+	return nil
+}
+
+// bigBuild measures a cold build of o.big pages, kennisbank alone (Hugo
+// would take minutes and many gigabytes), against the memory target.
+func (c *cli) bigBuild(ctx context.Context, o options, work, bin string) error {
+	kb := filepath.Join(work, fmt.Sprintf("kb%d", o.big))
+	args := []string{"-pages", strconv.Itoa(o.big), "-out", kb}
+	if out, err := exec.CommandContext(ctx, filepath.Join(bin, "kbcorpus"), args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("kbcorpus %v: %v\n%s", args, err, out)
+	}
+	out := filepath.Join(work, "out")
+	var samples []sample
+	for range o.runs {
+		if err := os.RemoveAll(out); err != nil {
+			return err
+		}
+		syscall.Sync()
+		s, err := measure(ctx, filepath.Join(bin, "kennisbank"), "build", "--quiet", "--no-cache", "--source", kb, "--out", out)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, s)
+	}
+	if err := os.RemoveAll(out); err != nil {
+		return err
+	}
+	m := median(samples)
+	verdict := "under"
+	if m.rss >= bigLimit {
+		verdict = "OVER"
+	}
+	fmt.Fprintf(c.Stdout, "\nMemory at scale: kennisbank build --no-cache of %d pages, %d runs, medians (default --memory-limit).\n\n", o.big, o.runs)
+	fmt.Fprintln(c.Stdout, "| pages | wall | CPU (user+sys) | peak RSS | target |")
+	fmt.Fprintln(c.Stdout, "| ---: | ---: | ---: | ---: | --- |")
+	fmt.Fprintf(c.Stdout, "| %d | %.2f s | %.2f s | %.0f MiB | %s 2 GiB |\n", o.big, m.wall.Seconds(), m.cpu.Seconds(), float64(m.rss)/(1<<20), verdict)
 	return nil
 }
 
