@@ -127,9 +127,10 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 	names = append(names, searchPrefix+"meta.js") // renders the whole index
 	slices.Sort(names)
 	out := make([][]byte, len(names))
+	has := make([]bool, len(names))
 	errs := make([]error, len(names))
 	parallel(len(names), func(j int) bool {
-		out[j], _, errs[j] = s.lazy.file(names[j])
+		out[j], has[j], errs[j] = s.lazy.file(names[j])
 		return ctx.Err() == nil
 	})
 	if err := ctx.Err(); err != nil {
@@ -144,7 +145,7 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 			}
 			continue
 		}
-		if _, static := files[name]; !static && out[j] != nil {
+		if _, static := files[name]; !static && has[j] {
 			files[name] = out[j]
 		}
 	}
