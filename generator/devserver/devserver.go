@@ -92,7 +92,8 @@ type Server struct {
 	inputs    *inputs
 	watcher   *watcher
 	lastBuild time.Time
-	run       string // this run's part of build ids
+	siteBuilt time.Time // when the build of the site served ended
+	run       string    // this run's part of build ids
 	seq       int
 
 	builds  atomic.Int64
@@ -209,7 +210,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	// watches stand, a change made in between is found.
 	s.layout = initialLayout(s.opts.Build.Source, s.opts.Build.ConfigFile)
 	s.inputs.scan(s.layout)
-	s.rebuild(ctx, false)
+	s.rebuild(ctx, false, false)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -227,7 +228,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	wg.Go(func() { s.watcher.run(ctx, batches) })
 	// What changed while the watches were set up has no events: compare.
 	if changed := s.inputs.scan(s.layout); len(changed) > 0 {
-		s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed))
+		s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed), false)
 	}
 	s.rebuildLoop(ctx, batches)
 	return nil

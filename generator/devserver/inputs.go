@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -119,10 +121,11 @@ func differ(a, b map[string]entry) []string {
 // onlyStylesheets reports whether changed (paths from scan or update)
 // holds nothing but stylesheets, and folders outside the content folder
 // (a new css/ folder): no page shows a stylesheet's bytes, so the browsers
-// can swap stylesheets instead of reloading.
+// can swap stylesheets instead of reloading. A .css file in a layouts/
+// folder is a template, which a layout may inline: not a stylesheet.
 func (in *inputs) onlyStylesheets(l layout, changed []string) bool {
 	for _, p := range changed {
-		if strings.HasSuffix(p, ".css") {
+		if strings.HasSuffix(p, ".css") && !inLayouts(l, p) {
 			continue
 		}
 		if e, ok := in.files[p]; ok && e.dir && !within(p, l.content) {
@@ -134,6 +137,16 @@ func (in *inputs) onlyStylesheets(l layout, changed []string) bool {
 		return false
 	}
 	return len(changed) > 0
+}
+
+// inLayouts reports whether p is in a layouts/ folder of the site or of a
+// theme.
+func inLayouts(l layout, p string) bool {
+	rel, err := filepath.Rel(l.root, p)
+	if err != nil {
+		return false
+	}
+	return slices.Contains(strings.Split(filepath.ToSlash(rel), "/"), "layouts")
 }
 
 // read records every input at or under start into m. Files are hashed

@@ -55,6 +55,11 @@ func (st *state) message(fresh bool) message {
 // other bytes.
 const settle = 100 * time.Millisecond
 
+// watchLag is how long after a write its event may reach the watcher's
+// goroutine: a batch whose first event came earlier than watchLag after a
+// build ended may hold a change that build read.
+const watchLag = 10 * time.Millisecond
+
 // rebuildLoop builds once for every batch that changed an input, until ctx
 // is done.
 func (s *Server) rebuildLoop(ctx context.Context, batches <-chan batch) {
@@ -73,19 +78,24 @@ func (s *Server) rebuildLoop(ctx context.Context, batches <-chan batch) {
 				s.skipped.Add(1)
 				continue
 			}
-			s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed))
+			// A change seen before the served site's build ended may
+			// have been read by it, though its key says otherwise.
+			racy := !b.first.After(s.siteBuilt.Add(watchLag))
+			s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed), racy)
 		}
 	}
 }
 
 // rebuild runs the pipeline once and publishes the result. css says that
 // only stylesheets changed: no page can show a stylesheet's bytes, so the
-// browsers can swap stylesheets instead of reloading.
+// browsers can swap stylesheets instead of reloading. racy says that the
+// build before may have read other bytes than its input key stands for:
+// this build is published whatever the keys say.
 //
 // The build is lazy (see generator.Options.Lazy): a page is rendered when
 // a browser asks for it, so a save costs the pages looked at, not all of
 // them.
-func (s *Server) rebuild(ctx context.Context, css bool) {
+func (s *Server) rebuild(ctx context.Context, css, racy bool) {
 	opts := s.opts.Build
 	opts.Cache = &s.cache
 	opts.Lazy = true
@@ -106,12 +116,12 @@ func (s *Server) rebuild(ctx context.Context, css bool) {
 			}
 		}
 	}
-	s.publish(site, key, err, css, time.Since(start))
+	s.publish(site, key, err, css, racy, time.Since(start))
 }
 
 // publish makes a build's result what the server shows and tells the
 // browsers and the terminal.
-func (s *Server) publish(site *generator.Site, key [2]uint64, err error, css bool, took time.Duration) {
+func (s *Server) publish(site *generator.Site, key [2]uint64, err error, css, racy bool, took time.Duration) {
 	old := s.state.Load()
 	first := old == nil
 	if first {
@@ -148,12 +158,14 @@ func (s *Server) publish(site *generator.Site, key [2]uint64, err error, css boo
 	// The pages of a lazy build are not rendered yet, so the two builds
 	// cannot be compared file by file; their inputs can. The same inputs
 	// (a broken file put back as it was) give the same site: keep the
-	// build id, so the browsers only drop the error overlay.
-	changed, cssOnly := old.site == nil || key != old.inputs, css && old.site != nil
+	// build id, so the browsers only drop the error overlay. Unless the
+	// build before raced a change: its key may not be what it read.
+	changed, cssOnly := old.site == nil || key != old.inputs || racy, css && old.site != nil
 	st := &state{id: old.id, prev: old.prev, css: old.css, site: old.site, inputs: old.inputs}
 	if changed {
 		s.seq++
 		st = &state{id: s.run + "." + strconv.Itoa(s.seq), prev: old.id, css: cssOnly, site: site, inputs: key}
+		s.siteBuilt = s.lastBuild
 	}
 	s.state.Store(st)
 	if changed || len(old.errors) > 0 {

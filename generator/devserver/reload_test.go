@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/google/go-cmp/cmp"
+	"kennisbank/generator"
 )
 
 func decode(t *testing.T, data string) message {
@@ -257,5 +259,78 @@ func TestOnlyStylesheets(t *testing.T) {
 		if got := in.onlyStylesheets(l, tt.changed); got != tt.want {
 			t.Errorf("onlyStylesheets(%q) = %v, want %v", tt.changed, got, tt.want)
 		}
+	}
+}
+
+// TestRacedBuildIsReplaced: a build that read other bytes than its input
+// key stands for (the file changed between the hash and the read) must
+// not survive the rebuild the loop runs for that change, even when the
+// file is back to the bytes of the key. Found in review.
+func TestRacedBuildIsReplaced(t *testing.T) {
+	dir := writeSite(t)
+	s, err := New(Options{Build: generator.Options{Source: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.layout = initialLayout(dir, "")
+	s.inputs.scan(s.layout)
+	s.rebuild(ctx, false, false)
+	een := filepath.Join(dir, "content/notes/een.md")
+
+	// Saved as v1; the batch hashes it ...
+	writeFile(t, een, page("Een", "VERSIE EEN"))
+	s.inputs.update(s.layout, map[string]bool{een: true})
+	key := s.inputs.key()
+	// ... but before the build reads it, it is saved as v2.
+	writeFile(t, een, page("Een", "VERSIE TWEE"))
+	opts := s.opts.Build
+	opts.Cache, opts.Lazy = &s.cache, true
+	site, err := generator.Build(ctx, opts)
+	s.publish(site, key, err, false, false, 0)
+	// Then undone to v1: that batch began during the build, so the loop
+	// rebuilds it as racy.
+	writeFile(t, een, page("Een", "VERSIE EEN"))
+	s.inputs.update(s.layout, map[string]bool{een: true})
+	s.rebuild(ctx, false, true)
+
+	b, _, err := s.state.Load().file("notes/een/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "VERSIE EEN") {
+		t.Fatalf("the file holds VERSIE EEN, the server serves:\n%s", b)
+	}
+}
+
+// TestInlinedStylesheetReloads: a .css file under layouts/ is a template
+// a layout may inline; changing it changes pages, so the browsers reload
+// instead of swapping stylesheets. Found in review.
+func TestInlinedStylesheetReloads(t *testing.T) {
+	dir := writeSite(t)
+	css := filepath.Join(dir, "layouts/partials/inline.css")
+	writeFile(t, css, ".x{color:red}")
+	writeFile(t, filepath.Join(dir, "layouts/partials/toc.html"), `<style>{{template "inline.css"}}</style>`)
+	s, err := New(Options{Build: generator.Options{Source: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.layout = initialLayout(dir, "")
+	s.inputs.scan(s.layout)
+	s.rebuild(ctx, false, false)
+	writeFile(t, css, ".x{color:blue}")
+	changed := s.inputs.update(s.layout, map[string]bool{css: true})
+	s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed), false)
+	st := s.state.Load()
+	page, _, err := st.file("notes/een/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "color:blue") {
+		t.Fatalf("the page does not inline the new stylesheet:\n%s", page)
+	}
+	if st.message(true).CSS {
+		t.Error("a changed layouts/ stylesheet is announced as stylesheets only: the open pages would keep the old inlined CSS")
 	}
 }

@@ -82,7 +82,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if file(name, name, http.StatusOK) {
 			return
 		}
-		if _, ok, _ := st.file(path.Join(name, "index.html")); ok {
+		if _, ok, err := st.file(path.Join(name, "index.html")); ok || err != nil {
 			// A folder: its links are relative, so it needs the slash.
 			u := "/" + name + "/"
 			if r.URL.RawQuery != "" {

@@ -236,6 +236,10 @@ func TestLayoutFailsOnOnePage(t *testing.T) {
 			t.Fatalf("GET /notes/twee/: status %d, want 500 and an error page naming layouts/page.html with the live script:\n%s", code, body)
 		}
 	}
+	// Without the slash: the redirect to the page, which shows the error.
+	if code, _ := h.get("/notes/twee"); code != http.StatusFound {
+		t.Errorf("GET /notes/twee: status %d, want 302 to the page's folder", code)
+	}
 	if n := strings.Count(h.stderr.String(), "layouts/page.html"); n != 1 {
 		t.Errorf("the terminal names the failing layout %d times, want once:\n%s", n, h.stderr.String())
 	}
