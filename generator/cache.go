@@ -200,13 +200,9 @@ func (c *Cache) end(gen uint64, completed bool) {
 			c.changed = true
 		}
 	}
-	for k, e := range c.extras {
-		if e.used < gen {
-			c.size -= e.bytes()
-			delete(c.extras, k)
-			c.changed = true
-		}
-	}
+	// Extras are not dropped: there is one per name, replaced when its
+	// key changes, and a lazy build (the dev server) makes the search
+	// index after it ended, so no build would ever find it in use.
 }
 
 // load reads a persistent cache from its folder, once.

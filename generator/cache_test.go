@@ -241,3 +241,33 @@ func TestDiskCacheBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestLazySearchIndexCached: a lazy build (the dev server's) makes the
+// search index after it ended; the next build of the same sources must
+// still find it in the cache. Found in review.
+func TestLazySearchIndexCached(t *testing.T) {
+	var cache Cache
+	ctx := context.Background()
+	opts := Options{Source: repoRoot(t), Cache: &cache, Lazy: true}
+	a, err := Build(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.File("search/meta.js"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache.extras["search"] == nil {
+		t.Fatal("the next build of the same sources dropped the search index the one before stored")
+	}
+	before := cache.extras["search"]
+	if _, _, err := b.File("search/meta.js"); err != nil {
+		t.Fatal(err)
+	}
+	if cache.extras["search"] != before {
+		t.Error("the second build made the search index again instead of taking it from the cache")
+	}
+}

@@ -347,19 +347,30 @@ func (d *decoder) int() int {
 	return int(n)
 }
 
-// bytes returns a part of the file, without copying.
+// bytes returns a copy of a part of the file: a slice of it would keep
+// the whole file in memory for as long as any entry lives.
 func (d *decoder) bytes() []byte {
 	n := d.uint()
 	if n > uint64(len(d.b)) {
 		d.fail()
 		return nil
 	}
-	s := d.b[:n:n]
+	s := bytes.Clone(d.b[:n])
 	d.b = d.b[n:]
 	return s
 }
 
-func (d *decoder) string() string { return string(d.bytes()) }
+// string is bytes as a string, copied once.
+func (d *decoder) string() string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
 
 func (d *decoder) fixed(dst []byte) {
 	if len(d.b) < len(dst) {
