@@ -3,11 +3,13 @@ package generator
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	"kennisbank/generator/content"
+	"kennisbank/generator/search"
 )
 
 // With Options.Lazy, Build stops before the two steps whose cost grows
@@ -43,9 +45,6 @@ type lazyPage struct {
 	files map[string][]byte
 	err   error
 }
-
-// searchPrefix is the folder of the search index's files.
-const searchPrefix = "search/"
 
 func newLazyOutput(o *output) *lazyOutput {
 	l := &lazyOutput{o: o, owner: map[string]int{}, pages: make([]lazyPage, len(o.pages)), site: map[string]*lazyFile{}}
@@ -90,17 +89,23 @@ func (l *lazyOutput) file(name string) ([]byte, bool, error) {
 		f.once.Do(func() { f.b = f.make() })
 		return f.b, true, nil
 	}
-	if !strings.HasPrefix(name, searchPrefix) {
+	if !strings.HasPrefix(name, search.Folder) {
 		return nil, false, nil
 	}
+	files, err := l.search()
+	b, ok := files[name]
+	return b, ok, err
+}
+
+// search makes the search index, once.
+func (l *lazyOutput) search() (map[string][]byte, error) {
 	l.searchOnce.Do(func() {
 		l.searchFiles = map[string][]byte{}
 		if err := l.o.searchIndex(l.searchFiles); err != nil {
 			l.searchErr = &BuildError{Diagnostics: templateDiagnostics(err)}
 		}
 	})
-	b, ok := l.searchFiles[name]
-	return b, ok, l.searchErr
+	return l.searchFiles, l.searchErr
 }
 
 // ReadAll returns every file of the site, rendering on every core what a
@@ -114,17 +119,7 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 	if s.lazy == nil {
 		return files, nil
 	}
-	names := slices.Collect(func(yield func(string) bool) {
-		for name := range s.lazy.owner {
-			if !yield(name) {
-				return
-			}
-		}
-	})
-	for name := range s.lazy.site {
-		names = append(names, name)
-	}
-	names = append(names, searchPrefix+"meta.js") // renders the whole index
+	names := append(slices.Collect(maps.Keys(s.lazy.owner)), slices.Collect(maps.Keys(s.lazy.site))...)
 	slices.Sort(names)
 	out := make([][]byte, len(names))
 	has := make([]bool, len(names))
@@ -137,19 +132,26 @@ func (s *Site) ReadAll(ctx context.Context) (map[string][]byte, error) {
 		return nil, err
 	}
 	var diags BuildError
+	fail := func(err error) {
+		var be *BuildError
+		if errors.As(err, &be) {
+			diags.Diagnostics = append(diags.Diagnostics, be.Diagnostics...)
+		}
+	}
 	for j, name := range names {
 		if errs[j] != nil {
-			var be *BuildError
-			if errors.As(errs[j], &be) {
-				diags.Diagnostics = append(diags.Diagnostics, be.Diagnostics...)
-			}
+			fail(errs[j])
 			continue
 		}
 		if _, static := files[name]; !static && has[j] {
 			files[name] = out[j]
 		}
 	}
-	for name, b := range s.lazy.searchFiles {
+	searchFiles, err := s.lazy.search()
+	if err != nil {
+		fail(err)
+	}
+	for name, b := range searchFiles {
 		if _, static := files[name]; !static {
 			files[name] = b
 		}

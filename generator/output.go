@@ -21,6 +21,7 @@ import (
 	"kennisbank/generator/link"
 	"kennisbank/generator/markdown"
 	"kennisbank/generator/matrix"
+	"kennisbank/generator/search"
 	"kennisbank/generator/theme"
 )
 
@@ -282,15 +283,15 @@ func (o *output) renderAll(ctx context.Context) error {
 	return nil
 }
 
-// renderExtras makes the feed, sitemap, graph, search index (unless
-// search is false), stylesheets and the theme's static files.
-func (o *output) renderExtras(files map[string][]byte, search bool) error {
+// renderExtras makes the feed, sitemap, graph, search index (with
+// withSearch), stylesheets and the theme's static files.
+func (o *output) renderExtras(files map[string][]byte, withSearch bool) error {
 	if !o.opts.Lazy {
 		for name, make := range o.siteFiles() {
 			files[name] = make()
 		}
 	}
-	if search {
+	if withSearch {
 		if err := o.searchIndex(files); err != nil {
 			return err
 		}
@@ -593,8 +594,8 @@ func (o *output) copyFiles(contentFS fs.FS, files []string) error {
 	}
 	for _, f := range files {
 		src := o.cfg.ContentDir + "/" + f
-		if strings.HasPrefix(f, searchPrefix) {
-			diags.Errorf(src, 0, 0, "duplicate-output", "%s is in the folder %s, which holds the search index: move it to another folder", src, strings.TrimSuffix(searchPrefix, "/"))
+		if strings.HasPrefix(f, search.Folder) {
+			diags.Errorf(src, 0, 0, "duplicate-output", "%s is in the folder %s, which holds the search index: move it to another folder", src, strings.TrimSuffix(search.Folder, "/"))
 			continue
 		}
 		_, taken := o.site.Files[f]

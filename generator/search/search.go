@@ -106,6 +106,9 @@ const (
 	formatVersion  = 2        // bumped when search.js must change with the files
 )
 
+// Folder is where the index's files go in the output folder.
+const Folder = "search/"
+
 // Build returns the index files, keyed by slash path relative to the output root (all under "search/").
 func Build(docs []Doc) (map[string][]byte, error) {
 	return build(docs, &Memo{})
@@ -125,7 +128,7 @@ func build(docs []Doc, m *Memo) (map[string][]byte, error) {
 	}
 	for i, sh := range ix.termShards(entity) {
 		shards = append(shards, sh.first)
-		files["search/t/"+strconv.Itoa(i)+".js"] = script("t"+strconv.Itoa(i), sh.json)
+		files[Folder+"t/"+strconv.Itoa(i)+".js"] = script("t"+strconv.Itoa(i), sh.json)
 	}
 	for i := 0; i*docsPerShard < len(sorted); i++ {
 		end := min((i+1)*docsPerShard, len(sorted))
@@ -133,13 +136,13 @@ func build(docs []Doc, m *Memo) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: document shard %d: %w", i, err)
 		}
-		files["search/d/"+strconv.Itoa(i)+".js"] = script("d"+strconv.Itoa(i), data)
+		files[Folder+"d/"+strconv.Itoa(i)+".js"] = script("d"+strconv.Itoa(i), data)
 	}
 	meta, err := metaFile(sorted, shards, files)
 	if err != nil {
 		return nil, fmt.Errorf("search: meta: %w", err)
 	}
-	files["search/meta.js"] = meta
+	files[Folder+"meta.js"] = meta
 	return files, nil
 }
 
