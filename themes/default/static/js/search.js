@@ -522,8 +522,10 @@
     return out;
   }
 
-  // addPostings records, per document, the best weighted score.
-  function addPostings(scores, list, weight) {
+  // eachPosting calls fn(doc, at) for each posting of list: the gap to
+  // the document number (base-32 digits, a set high bit for "more")
+  // followed by size digits, which start at at.
+  function eachPosting(list, size, fn) {
     var doc = 0;
     var i = 0;
     while (i < list.length) {
@@ -534,13 +536,21 @@
         gap = gap * 32 + (v & 31);
       } while (v >= 32);
       doc += gap;
-      var s = (DIGIT[list.charCodeAt(i)] * 64 + DIGIT[list.charCodeAt(i + 1)]) * weight;
-      i += 2;
+      fn(doc, i);
+      i += size;
+    }
+  }
+
+  // addPostings records, per document, the best weighted score: postings
+  // hold two digits of score after the gap.
+  function addPostings(scores, list, weight) {
+    eachPosting(list, 2, function (doc, at) {
+      var s = (DIGIT[list.charCodeAt(at)] * 64 + DIGIT[list.charCodeAt(at + 1)]) * weight;
       var had = scores.get(doc);
       if (had === undefined || s > had) {
         scores.set(doc, s);
       }
-    }
+    });
   }
 
   // addNames records, per document, the best name match: name postings
@@ -548,17 +558,8 @@
   // postings do, then one digit: the length of the shortest name with the
   // term, plus 32 for an entity page.
   function addNames(names, list, weight) {
-    var doc = 0;
-    var i = 0;
-    while (i < list.length) {
-      var gap = 0;
-      var v;
-      do {
-        v = DIGIT[list.charCodeAt(i++)];
-        gap = gap * 32 + (v & 31);
-      } while (v >= 32);
-      doc += gap;
-      var code = DIGIT[list.charCodeAt(i++)];
+    eachPosting(list, 1, function (doc, at) {
+      var code = DIGIT[list.charCodeAt(at)];
       var share = weight / (code & 31);
       var m = names.get(doc);
       if (m === undefined) {
@@ -567,7 +568,7 @@
         m.weight = Math.max(m.weight, weight);
         m.share = Math.max(m.share, share);
       }
-    }
+    });
   }
 
   // clauseScores maps each document the clause matches to its score, and
