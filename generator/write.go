@@ -39,11 +39,6 @@ type WriteOptions struct {
 // file at once.
 func Write(ctx context.Context, files map[string][]byte, dir string, opts WriteOptions) error {
 	names := slices.Sorted(maps.Keys(files))
-	for _, name := range names {
-		if !localPath(name) {
-			return fmt.Errorf("refusing to write %q: it is not a path inside the output folder", name)
-		}
-	}
 	w, err := OpenWriter(ctx, dir, opts)
 	if err != nil {
 		return err
