@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -107,5 +108,25 @@ func TestDamagedCacheFile(t *testing.T) {
 			t.Fatalf("cache cut at %d bytes: %v", n, err)
 		}
 		sameFiles(t, "damaged cache", got.Files, want.Files)
+	}
+}
+
+// TestWriteRefusesNamesOutside: a file name that would leave the output
+// folder is refused, nothing is written beside it, and the staging folder
+// goes.
+func TestWriteRefusesNamesOutside(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "public")
+	for _, name := range []string{"../buiten.html", "/abs.html", "a/../../b.html", `a\b.html`, "a\x00b"} {
+		err := Write(context.Background(), map[string][]byte{"index.html": []byte("x"), name: []byte("y")}, out, WriteOptions{Source: t.TempDir(), ContentDir: "content"})
+		if err == nil || !strings.Contains(err.Error(), "refusing to write") {
+			t.Errorf("%q: got %v, want a refusal", name, err)
+		}
+	}
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		if e.Name() != ".public.lock" {
+			t.Errorf("left beside the output folder: %s", e.Name())
+		}
 	}
 }
