@@ -2,8 +2,11 @@ package browsertest
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -106,10 +109,44 @@ func noOverflow(t *testing.T, p *Page) {
 	if width <= int(p.Viewport.Width) {
 		return
 	}
-	culprits := Eval[[]string](t, p, `[...document.querySelectorAll("body *")]
-		.filter(e => e.getBoundingClientRect().right > innerWidth + 1)
-		.filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= innerWidth + 1)
-		.slice(0, 5)
-		.map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "") + " right=" + Math.round(e.getBoundingClientRect().right))`)
+	// What sticks out: boxes past the right edge that no scroll box
+	// holds, and the innermost boxes whose content (a long word, a table
+	// that cannot shrink) is wider than they are.
+	culprits := Eval[[]string](t, p, `(() => {
+		const scrolled = e => { for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return a !== document.documentElement && a !== document.body; return false; };
+		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "");
+		const all = [...document.querySelectorAll("body *")].filter(e => !scrolled(e));
+		const past = all.filter(e => e.getBoundingClientRect().right > innerWidth + 1).map(e => name(e) + " right=" + Math.round(e.getBoundingClientRect().right));
+		const wide = all.filter(e => getComputedStyle(e).overflowX === "visible" && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+			.filter(e => ![...e.children].some(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > innerWidth + 1))
+			.map(e => name(e) + " content " + e.scrollWidth + " wide in " + e.clientWidth);
+		return past.concat(wide).slice(0, 5); })()`)
 	t.Errorf("%s: got scrollWidth %d at %dpx, want at most %d (sticking out: %q)", p.URL, width, p.Viewport.Width, p.Viewport.Width, culprits)
+}
+
+// TestNoSidewaysScrollOnPhones opens the first page of every folder of
+// the example site at phone width: none may scroll sideways (the skill
+// pages once did, from their table of roles).
+func TestNoSidewaysScrollOnPhones(t *testing.T) {
+	b := New(t)
+	site := buildExample(t)
+	base := Serve(t, site.Files)
+	first := map[string]string{}
+	for name := range site.Files {
+		dir, _, _ := strings.Cut(name, "/")
+		if !strings.HasSuffix(name, "/index.html") || strings.Count(name, "/") < 2 {
+			continue
+		}
+		if cur, ok := first[dir]; !ok || name < cur {
+			first[dir] = name
+		}
+	}
+	if len(first) < 6 {
+		t.Fatalf("pages to check: %v, want one in each of the example's folders", first)
+	}
+	for _, dir := range slices.Sorted(maps.Keys(first)) {
+		t.Run(dir, func(t *testing.T) {
+			noOverflow(t, b.Open(t, base+first[dir], Phone))
+		})
+	}
 }
