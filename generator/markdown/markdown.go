@@ -195,126 +195,164 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		return
 	}
 	src := reader.Source()
-	lines := newLineIndex(src)
-	var plain strings.Builder
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Heading:
-			id, _ := n.AttributeString("id")
-			b, _ := id.([]byte)
-			result.Headings = append(result.Headings, Heading{Level: n.Level, Text: inlineText(n, src), ID: string(b)})
-		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
-			return ast.WalkSkipChildren, nil
-		case *ast.Paragraph, *ast.TextBlock:
-			t := inlineText(n, src)
-			if result.Lead == "" && n.Kind() == ast.KindParagraph && n.Parent() == doc {
-				result.Lead = t
-			}
-			plain.WriteString(t)
-			plain.WriteString("\n")
-			resolveBlock(n, src, lines, pg, res, result)
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	// Table cells and headings hold links too.
+	b := &blockWalker{src: src, pg: pg, res: res, result: result}
+	// The plain text is about as long as the source; one buffer of that
+	// size saves growing it block by block.
+	plain := make([]byte, 0, len(src))
+	// Headings, table cells and definition terms come after all
+	// paragraphs, in text and in the order links are resolved, as they
+	// always have.
+	var later []ast.Node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n.Kind() {
+		case ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock:
+			return ast.WalkSkipChildren, nil
 		case ast.KindHeading, extast.KindTableCell, extast.KindDefinitionTerm:
-			if n.Kind() != ast.KindHeading {
-				plain.WriteString(inlineText(n, src))
-				plain.WriteString("\n")
-			}
-			resolveBlock(n, src, lines, pg, res, result)
+			// Their children are inlines only.
+			later = append(later, n)
 			return ast.WalkSkipChildren, nil
 		case ast.KindParagraph, ast.KindTextBlock:
+			t := b.collect(n)
+			if result.Lead == "" && len(t) > 0 && n.Kind() == ast.KindParagraph && n.Parent() == doc {
+				result.Lead = string(t)
+			}
+			plain = append(plain, t...)
+			plain = append(plain, '\n')
+			b.resolve()
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	// Of its exact size: the builder's buffer may be twice as big, and
-	// the text is kept for the whole build (search, summaries).
-	result.Text = strings.Clone(plain.String())
+	for _, n := range later {
+		t := b.collect(n)
+		if h, ok := n.(*ast.Heading); ok {
+			id, _ := h.AttributeString("id")
+			idb, _ := id.([]byte)
+			result.Headings = append(result.Headings, Heading{Level: h.Level, Text: string(t), ID: string(idb)})
+		} else {
+			plain = append(plain, t...)
+			plain = append(plain, '\n')
+		}
+		b.resolve()
+	}
+	result.Text = string(plain)
 }
 
-// resolveBlock resolves the links inside one block, giving each the
-// sentence around it as context.
-func resolveBlock(block ast.Node, src []byte, lines *lineIndex, pg *Page, res Resolver, result *Result) {
-	var text strings.Builder
-	type pending struct {
-		node ast.Node
-		ref  Ref
-		at   int
+// blockWalker gathers the text and the links of one block at a time. Its
+// buffers are reused from block to block of a page.
+type blockWalker struct {
+	src    []byte
+	pg     *Page
+	res    Resolver
+	result *Result
+	lines  *lineIndex // made when the first link needs a position
+	// text is the current block's text; links point into it by offset.
+	text  []byte
+	found []pendingRef
+}
+
+// pendingRef is a link found in a block, resolved once the block's whole
+// text, and so the link's sentence, is known.
+type pendingRef struct {
+	node ast.Node
+	ref  Ref
+	at   int
+}
+
+// collect walks one block: it gathers its text and its links to pages,
+// records links that leave the site, and points relative links to files
+// past the page's folder. It returns the block's plain text, trimmed,
+// valid until the next collect.
+func (b *blockWalker) collect(block ast.Node) []byte {
+	b.text = b.text[:0]
+	b.found = b.found[:0]
+	b.walk(block)
+	return bytes.TrimSpace(b.text)
+}
+
+func (b *blockWalker) pos(off int) (line, col int) {
+	if b.lines == nil {
+		b.lines = newLineIndex(b.src)
 	}
-	var found []pending
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			switch c := c.(type) {
-			case *WikiLink:
-				l, col := lines.pos(c.Offset)
-				found = append(found, pending{c, Ref{Wiki: true, Target: c.Target, Fragment: c.Fragment, Raw: c.Raw, Line: l + pg.BodyLine - 1, Col: col}, text.Len()})
-				text.WriteString(c.DisplayText())
-			case *ast.Link:
-				dest := string(c.Destination)
-				start := text.Len()
-				walk(c)
-				if strings.Contains(dest, ":") && !strings.HasPrefix(dest, "#") {
-					l, col := lines.pos(firstOffset(c))
-					result.External = append(result.External, Ref{Target: dest, Raw: dest, Line: l + pg.BodyLine - 1, Col: col - 1})
-				}
-				if isPageLink(dest) {
-					off := firstOffset(c)
-					l, col := lines.pos(off)
-					target, frag, _ := strings.Cut(dest, "#")
-					found = append(found, pending{c, Ref{Target: target, Fragment: frag, Raw: "[" + text.String()[start:] + "](" + dest + ")", Line: l + pg.BodyLine - 1, Col: col - 1}, start})
-				} else if isRelativeAsset(dest) {
-					c.Destination = []byte(pg.AssetPrefix + dest)
-				} else if isRelativeFolder(dest) {
-					// A folder link must name index.html to work from disk.
-					folder, frag, _ := strings.Cut(dest, "#")
-					c.Destination = []byte(pg.AssetPrefix + folder + "index.html")
-					if frag != "" {
-						c.Destination = append(c.Destination, "#"+frag...)
-					}
-				}
-			case *ast.Image:
-				if dest := string(c.Destination); isRelativeAsset(dest) {
-					c.Destination = []byte(pg.AssetPrefix + dest)
-				}
-				walk(c)
-			case *ast.Text:
-				text.Write(c.Segment.Value(src))
-				if c.SoftLineBreak() || c.HardLineBreak() {
-					text.WriteByte(' ')
-				}
-			case *ast.String:
-				text.WriteString(stringText(c))
-			default:
-				walk(c)
+	line, col = b.lines.pos(off)
+	return line + b.pg.BodyLine - 1, col
+}
+
+func (b *blockWalker) walk(n ast.Node) {
+	src, pg := b.src, b.pg
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *WikiLink:
+			l, col := b.pos(c.Offset)
+			b.found = append(b.found, pendingRef{c, Ref{Wiki: true, Target: c.Target, Fragment: c.Fragment, Raw: c.Raw, Line: l, Col: col}, len(b.text)})
+			b.text = append(b.text, c.DisplayText()...)
+		case *ast.Link:
+			dest := string(c.Destination)
+			start := len(b.text)
+			b.walk(c)
+			if strings.Contains(dest, ":") && !strings.HasPrefix(dest, "#") {
+				l, col := b.pos(firstOffset(c))
+				b.result.External = append(b.result.External, Ref{Target: dest, Raw: dest, Line: l, Col: col - 1})
 			}
+			if isPageLink(dest) {
+				l, col := b.pos(firstOffset(c))
+				target, frag, _ := strings.Cut(dest, "#")
+				b.found = append(b.found, pendingRef{c, Ref{Target: target, Fragment: frag, Raw: "[" + string(b.text[start:]) + "](" + dest + ")", Line: l, Col: col - 1}, start})
+			} else if isRelativeAsset(dest) {
+				c.Destination = []byte(pg.AssetPrefix + dest)
+			} else if isRelativeFolder(dest) {
+				// A folder link must name index.html to work from disk.
+				folder, frag, _ := strings.Cut(dest, "#")
+				c.Destination = []byte(pg.AssetPrefix + folder + "index.html")
+				if frag != "" {
+					c.Destination = append(c.Destination, "#"+frag...)
+				}
+			}
+		case *ast.Image:
+			if dest := string(c.Destination); isRelativeAsset(dest) {
+				c.Destination = []byte(pg.AssetPrefix + dest)
+			}
+			b.walk(c)
+		case *ast.Text:
+			b.text = append(b.text, c.Segment.Value(src)...)
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.text = append(b.text, ' ')
+			}
+		case *ast.String:
+			b.text = append(b.text, stringText(c)...)
+		case *ast.CodeSpan:
+			// Only text, and no line breaks: goldmark puts nothing else
+			// in a code span.
+			for g := c.FirstChild(); g != nil; g = g.NextSibling() {
+				if t, ok := g.(*ast.Text); ok {
+					b.text = append(b.text, t.Segment.Value(src)...)
+				}
+			}
+		default:
+			b.walk(c)
 		}
 	}
-	walk(block)
-	if len(found) == 0 {
+}
+
+// resolve resolves the links of the block last collected, giving each the
+// sentence around it as context.
+func (b *blockWalker) resolve() {
+	if len(b.found) == 0 {
 		return
 	}
-	all := text.String()
-	for _, f := range found {
+	all := string(b.text)
+	for _, f := range b.found {
 		// A copy: a slice of all would keep the whole block's text
 		// alive for as long as the link's context is.
 		f.ref.Context = strings.Clone(sentenceAt(all, f.at))
-		result.Refs = append(result.Refs, f.ref)
-		if res == nil {
+		b.result.Refs = append(b.result.Refs, f.ref)
+		if b.res == nil {
 			continue
 		}
-		r := res.Resolve(f.ref)
+		r := b.res.Resolve(f.ref)
 		switch n := f.node.(type) {
 		case *WikiLink:
 			if r.Href != "" {
@@ -335,6 +373,7 @@ func resolveBlock(block ast.Node, src []byte, lines *lineIndex, pg *Page, res Re
 			}
 		}
 	}
+	clear(b.found) // drop the nodes
 }
 
 // isPageLink reports whether a Markdown link points at a .md source.
@@ -381,37 +420,6 @@ func firstOffset(n ast.Node) int {
 		return 0
 	}
 	return off
-}
-
-// inlineText is the plain text of a block's inline content.
-func inlineText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			switch c := c.(type) {
-			case *ast.Text:
-				b.Write(c.Segment.Value(src))
-				if c.SoftLineBreak() || c.HardLineBreak() {
-					b.WriteByte(' ')
-				}
-			case *ast.String:
-				b.WriteString(stringText(c))
-			case *WikiLink:
-				b.WriteString(c.DisplayText())
-			case *ast.CodeSpan:
-				for g := c.FirstChild(); g != nil; g = g.NextSibling() {
-					if t, ok := g.(*ast.Text); ok {
-						b.Write(t.Segment.Value(src))
-					}
-				}
-			default:
-				walk(c)
-			}
-		}
-	}
-	walk(n)
-	return strings.TrimSpace(b.String())
 }
 
 // stringText is the text of a String node; the typographer stores its
