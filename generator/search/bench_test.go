@@ -1,0 +1,67 @@
+package search
+
+import "testing"
+
+// loop runs fn as b.Loop says, and reports the CPU time of the process
+// per run next to the wall time.
+func loop(b *testing.B, fn func()) {
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		fn()
+	}
+	if start > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// benchDocs is the size of the site the benchmarks index: enough pages
+// that words recur across them, as on a real site.
+const benchDocs = 2000
+
+// BenchmarkBuild indexes a site from scratch, as a build without a cache
+// does.
+func BenchmarkBuild(b *testing.B) {
+	docs := syntheticDocs(b, benchDocs)
+	loop(b, func() {
+		if _, err := Build(docs); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkMemoBuild indexes a site whose pages the memo knows: the
+// scoring and encoding, without tokenising.
+func BenchmarkMemoBuild(b *testing.B) {
+	docs := syntheticDocs(b, benchDocs)
+	var m Memo
+	if _, err := m.Build(docs); err != nil {
+		b.Fatal(err)
+	}
+	loop(b, func() {
+		if _, err := m.Build(docs); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkTokenise splits and stems every page on one goroutine, with
+// one tokenizer, as one worker of Memo.tokenise does.
+func BenchmarkTokenise(b *testing.B) {
+	docs := syntheticDocs(b, benchDocs)
+	var bytes int64
+	for _, d := range docs {
+		for f := range numFields {
+			for _, t := range f.texts(d) {
+				bytes += int64(len(t))
+			}
+		}
+	}
+	b.SetBytes(bytes)
+	loop(b, func() {
+		tk := newTokenizer()
+		for _, d := range docs {
+			tk.doc(d)
+		}
+	})
+}
