@@ -80,7 +80,7 @@ func New(opts Options) *Renderer {
 			unsafe:           opts.UnsafeHTML,
 			highlightTimeout: opts.HighlightTimeout,
 			formatter:        chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(false)),
-			anchorLabel:      opts.AnchorLabel,
+			anchorLabelHTML:  html.EscapeString(opts.AnchorLabel),
 		}, 100)),
 	}
 	if opts.UnsafeHTML {
@@ -174,7 +174,7 @@ func (r *Renderer) render(pg Page, res Resolver) (*Result, error) {
 	doc := r.md.Parser().Parse(text.NewReader(pg.Source), parser.WithContext(pc))
 	var buf bytes.Buffer
 	buf.Grow(len(pg.Source) * 2)
-	if err := r.md.Renderer().Render(&buf, pg.Source, doc); err != nil {
+	if err := r.md.Renderer().Render(bufWriter{&buf}, pg.Source, doc); err != nil {
 		return nil, err
 	}
 	if w, ok := doc.OwnerDocument().Meta()["warnings"].([]string); ok {
@@ -183,6 +183,19 @@ func (r *Renderer) render(pg Page, res Resolver) (*Result, error) {
 	result.HTML = buf.Bytes()
 	return result, nil
 }
+
+// bufWriter lets goldmark write straight into the page's buffer: given a
+// plain io.Writer it puts a bufio.Writer of its own in between, one more
+// allocation and one more copy of the whole HTML per page.
+type bufWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufWriter{}
+
+// Buffered implements util.BufWriter.
+func (w bufWriter) Buffered() int { return w.Len() }
+
+// Flush implements util.BufWriter; there is nothing to flush.
+func (bufWriter) Flush() error { return nil }
 
 // linkTransformer resolves links, collects headings and plain text.
 type linkTransformer struct{}
@@ -465,11 +478,16 @@ type lineIndex struct {
 }
 
 func newLineIndex(src []byte) *lineIndex {
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	// Counted first and found with IndexByte: both run many bytes at a
+	// time, and the slice is made once at its size.
+	starts := make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	return &lineIndex{src: src, starts: starts}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,7 +27,7 @@ type nodeRenderer struct {
 	unsafe           bool
 	highlightTimeout time.Duration
 	formatter        *chromahtml.Formatter
-	anchorLabel      string
+	anchorLabelHTML  string // accessible name of heading anchors, escaped once
 	// lexer finds the lexer for a language; nil means chroma's registry.
 	lexer func(lang string) chroma.Lexer
 }
@@ -50,15 +51,25 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, source []byte, node ast.
 	href, _ := n.AttributeString("href")
 	title, _ := n.AttributeString("title")
 	if h, ok := href.(string); ok {
-		fmt.Fprintf(w, `<a class="wikilink" href="%s"`, html.EscapeString(relativeHref(h)))
+		w.WriteString(`<a class="wikilink" href="`)
+		w.WriteString(html.EscapeString(relativeHref(h)))
+		w.WriteByte('"')
 		if t, ok := title.(string); ok && t != "" {
-			fmt.Fprintf(w, ` title="%s"`, html.EscapeString(t))
+			w.WriteString(` title="`)
+			w.WriteString(html.EscapeString(t))
+			w.WriteByte('"')
 		}
-		fmt.Fprintf(w, `>%s</a>`, html.EscapeString(n.DisplayText()))
+		w.WriteByte('>')
+		w.WriteString(html.EscapeString(n.DisplayText()))
+		w.WriteString(`</a>`)
 		return ast.WalkSkipChildren, nil
 	}
 	t, _ := title.(string)
-	fmt.Fprintf(w, `<span class="broken-link" title="%s">%s</span>`, html.EscapeString(t), html.EscapeString(n.DisplayText()))
+	w.WriteString(`<span class="broken-link" title="`)
+	w.WriteString(html.EscapeString(t))
+	w.WriteString(`">`)
+	w.WriteString(html.EscapeString(n.DisplayText()))
+	w.WriteString(`</span>`)
 	return ast.WalkSkipChildren, nil
 }
 
@@ -73,22 +84,33 @@ func relativeHref(h string) string {
 }
 
 func (r *nodeRenderer) renderHeading(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	// Written piece by piece rather than with fmt: every page has
+	// headings, and fmt's formatting showed in profiles.
 	n := node.(*ast.Heading)
+	level := strconv.Itoa(n.Level)
+	id, _ := n.AttributeString("id")
+	b, hasID := id.([]byte)
 	if entering {
-		fmt.Fprintf(w, "<h%d", n.Level)
-		id, _ := n.AttributeString("id")
-		if b, ok := id.([]byte); ok {
-			fmt.Fprintf(w, ` id="%s"`, html.EscapeString(string(b)))
+		w.WriteString("<h")
+		w.WriteString(level)
+		if hasID {
+			w.WriteString(` id="`)
+			w.WriteString(html.EscapeString(string(b)))
+			w.WriteByte('"')
 		}
 		w.WriteByte('>')
 		return ast.WalkContinue, nil
 	}
-	if id, ok := n.AttributeString("id"); ok {
-		if b, ok := id.([]byte); ok {
-			fmt.Fprintf(w, ` <a class="anchor" href="#%s" aria-label="%s">#</a>`, html.EscapeString(string(b)), html.EscapeString(r.anchorLabel))
-		}
+	if hasID {
+		w.WriteString(` <a class="anchor" href="#`)
+		w.WriteString(html.EscapeString(string(b)))
+		w.WriteString(`" aria-label="`)
+		w.WriteString(r.anchorLabelHTML)
+		w.WriteString(`">#</a>`)
 	}
-	fmt.Fprintf(w, "</h%d>\n", n.Level)
+	w.WriteString("</h")
+	w.WriteString(level)
+	w.WriteString(">\n")
 	return ast.WalkContinue, nil
 }
 
