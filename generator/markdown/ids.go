@@ -11,14 +11,15 @@ import (
 // headingIDs gives headings readable IDs, unique within a page: the slug of
 // the heading text, with -2, -3… on repeats.
 type headingIDs struct {
-	seen map[string]bool
-	// next is the suffix to try next per base, so many equal headings
-	// cost linear time, not quadratic.
-	next map[string]int
+	// seen holds every ID given out or put, and for an ID used as a base
+	// the suffix to try next, so many equal headings cost linear time,
+	// not quadratic. One map rather than two: a page's handful of
+	// headings then costs one small map.
+	seen map[string]int
 }
 
 func newHeadingIDs() *headingIDs {
-	return &headingIDs{seen: map[string]bool{}, next: map[string]int{}}
+	return &headingIDs{seen: map[string]int{}}
 }
 
 func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
@@ -27,16 +28,24 @@ func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "kop"
 	}
 	id := base
-	i := max(2, s.next[base])
-	for s.seen[id] {
+	next, taken := s.seen[base]
+	i := max(2, next)
+	for taken {
 		id = base + "-" + strconv.Itoa(i)
 		i++
+		_, taken = s.seen[id]
 	}
-	s.next[base] = i
-	s.seen[id] = true
+	s.seen[base] = i
+	if id != base {
+		// A new ID is never a base seen before, so its next suffix is
+		// still to come.
+		s.seen[id] = 0
+	}
 	return []byte(id)
 }
 
 func (s *headingIDs) Put(value []byte) {
-	s.seen[string(value)] = true
+	if _, ok := s.seen[string(value)]; !ok {
+		s.seen[string(value)] = 0
+	}
 }

@@ -369,13 +369,13 @@ func (b *blockWalker) resolve() {
 		switch n := f.node.(type) {
 		case *WikiLink:
 			if r.Href != "" {
-				n.SetAttributeString("href", r.Href)
+				n.href = r.Href
 				// A path says nothing to a reader: show the page's title.
 				if n.Label == "" && strings.Contains(n.Target, "/") && r.Title != "" {
 					n.Label = r.Title
 				}
 			}
-			n.SetAttributeString("title", r.Title)
+			n.title = r.Title
 		case *ast.Link:
 			if r.Href != "" {
 				n.Destination = []byte(r.Href)

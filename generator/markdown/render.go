@@ -48,15 +48,13 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, source []byte, node ast.
 		return ast.WalkContinue, nil
 	}
 	n := node.(*WikiLink)
-	href, _ := n.AttributeString("href")
-	title, _ := n.AttributeString("title")
-	if h, ok := href.(string); ok {
+	if n.href != "" {
 		w.WriteString(`<a class="wikilink" href="`)
-		w.WriteString(html.EscapeString(relativeHref(h)))
+		w.WriteString(html.EscapeString(relativeHref(n.href)))
 		w.WriteByte('"')
-		if t, ok := title.(string); ok && t != "" {
+		if n.title != "" {
 			w.WriteString(` title="`)
-			w.WriteString(html.EscapeString(t))
+			w.WriteString(html.EscapeString(n.title))
 			w.WriteByte('"')
 		}
 		w.WriteByte('>')
@@ -64,9 +62,8 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, source []byte, node ast.
 		w.WriteString(`</a>`)
 		return ast.WalkSkipChildren, nil
 	}
-	t, _ := title.(string)
 	w.WriteString(`<span class="broken-link" title="`)
-	w.WriteString(html.EscapeString(t))
+	w.WriteString(html.EscapeString(n.title))
 	w.WriteString(`">`)
 	w.WriteString(html.EscapeString(n.DisplayText()))
 	w.WriteString(`</span>`)

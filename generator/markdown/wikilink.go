@@ -19,6 +19,11 @@ type WikiLink struct {
 	Label    string // text after |, or ""
 	Offset   int    // byte offset of the opening [[ in the source
 	Raw      string // the whole link as written, for messages
+
+	// href and title are what the Resolver made of the link; href is ""
+	// when the link is broken. Fields, not node attributes: attributes
+	// cost a slice and a boxed value each, for every link of the site.
+	href, title string
 }
 
 // Kind implements ast.Node.
