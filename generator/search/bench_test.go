@@ -49,19 +49,43 @@ func BenchmarkMemoBuild(b *testing.B) {
 // one tokenizer, as one worker of Memo.tokenise does.
 func BenchmarkTokenise(b *testing.B) {
 	docs := syntheticDocs(b, benchDocs)
-	var bytes int64
-	for _, d := range docs {
-		for f := range numFields {
-			for _, t := range f.texts(d) {
-				bytes += int64(len(t))
-			}
-		}
-	}
-	b.SetBytes(bytes)
+	b.SetBytes(textBytes(docs))
 	loop(b, func() {
 		tk := newTokenizer()
 		for _, d := range docs {
 			tk.doc(d)
 		}
 	})
+}
+
+// BenchmarkWords splits every page into words, without looking them up.
+func BenchmarkWords(b *testing.B) {
+	docs := syntheticDocs(b, benchDocs)
+	b.SetBytes(textBytes(docs))
+	var buf []byte
+	loop(b, func() {
+		for _, d := range docs {
+			for f := range numFields {
+				for _, text := range f.texts(d) {
+					sp := splitter{text: text, buf: buf}
+					for sp.next() {
+					}
+					buf = sp.buf
+				}
+			}
+		}
+	})
+}
+
+// textBytes is the length of the text of docs that is indexed.
+func textBytes(docs []Doc) int64 {
+	var n int64
+	for _, d := range docs {
+		for f := range numFields {
+			for _, t := range f.texts(d) {
+				n += int64(len(t))
+			}
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -39,11 +40,12 @@ type memoDoc struct {
 // Build is Build with the memo: the same files, faster when documents
 // repeat.
 func (m *Memo) Build(docs []Doc) (map[string][]byte, error) {
-	return build(docs, m)
+	return build(docs, m, true)
 }
 
-// index tokenises the documents it does not know and scores them all.
-func (m *Memo) index(docs []Doc) *index {
+// index tokenises the documents it does not know and scores them all;
+// remember says whether to learn the documents for the next call.
+func (m *Memo) index(docs []Doc, remember bool) *index {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.number == nil {
@@ -51,9 +53,21 @@ func (m *Memo) index(docs []Doc) *index {
 		m.docs = map[[32]byte]*memoDoc{}
 	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)))
+	dts := make([]*memoDoc, len(docs))
+	if !remember && len(m.docs) == 0 {
+		// Nothing to look up and nothing to keep: hashing every
+		// document's text for a key would be wasted.
+		all := make([]int, len(docs))
+		for i := range all {
+			all[i] = i
+		}
+		if len(all) > 0 {
+			m.tokenise(docs, all, dts, workers)
+		}
+		return m.score(dts)
+	}
 	keys := make([][32]byte, len(docs))
 	parallel(workers, len(docs), func(_, i int) { keys[i] = docKey(docs[i]) })
-	dts := make([]*memoDoc, len(docs))
 	var fresh []int // documents to tokenise
 	for i, k := range keys {
 		if dt := m.docs[k]; dt != nil {
@@ -112,7 +126,8 @@ func (m *Memo) tokenise(docs []Doc, fresh []int, dts []*memoDoc, workers int) {
 	for r, t := range order {
 		rank[t] = int32(r)
 	}
-	parallel(workers, len(fresh), func(_, j int) {
+	sorters := make([]rankSorter, workers)
+	parallel(workers, len(fresh), func(w, j int) {
 		lt := &local[j]
 		g := global[lt.worker]
 		dt := &memoDoc{terms: lt.terms, end: lt.end, length: lt.length, names: lt.names}
@@ -125,14 +140,62 @@ func (m *Memo) tokenise(docs []Doc, fresh []int, dts []*memoDoc, workers int) {
 			for i, e := range field {
 				field[i] = uint64(rank[g[e>>32]])<<32 | e&(1<<32-1)
 			}
-			slices.Sort(field)
-			for i, e := range field {
-				field[i] = uint64(order[e>>32])<<32 | e&(1<<32-1)
-			}
+			sorters[w].sort(field, order)
 			start = dt.end[f]
 		}
 		dts[fresh[j]] = dt
 	})
+}
+
+// rankSorter puts the terms of a field in term order; each worker has its
+// own.
+type rankSorter struct {
+	bits  []uint64 // a bit per rank, all clear between calls
+	count []uint32 // per rank whose bit is set, its count
+}
+
+// sort sorts field, whose entries are rank << 32 | count with distinct
+// ranks, and makes them term number << 32 | count, order giving the term
+// number of each rank. A field whose ranks lie close enough together is
+// sorted by setting their bits and reading the set bits back in order: a
+// page's body holds hundreds of terms, and one pass over its stretch of
+// the bitmap costs less than comparing them.
+func (s *rankSorter) sort(field []uint64, order []int32) {
+	if len(field) < 2 {
+		for i, e := range field {
+			field[i] = uint64(order[e>>32])<<32 | e&(1<<32-1)
+		}
+		return
+	}
+	lo, hi := field[0]>>32, field[0]>>32
+	for _, e := range field {
+		lo, hi = min(lo, e>>32), max(hi, e>>32)
+	}
+	if words := hi/64 - lo/64 + 1; words > uint64(4*len(field)) {
+		slices.Sort(field)
+		for i, e := range field {
+			field[i] = uint64(order[e>>32])<<32 | e&(1<<32-1)
+		}
+		return
+	}
+	if len(s.count) < len(order) {
+		s.bits = make([]uint64, (len(order)+63)/64)
+		s.count = make([]uint32, len(order))
+	}
+	for _, e := range field {
+		r := e >> 32
+		s.bits[r/64] |= 1 << (r % 64)
+		s.count[r] = uint32(e)
+	}
+	i := 0
+	for w := lo / 64; w <= hi/64; w++ {
+		for x := s.bits[w]; x != 0; x &= x - 1 {
+			r := w*64 + uint64(bits.TrailingZeros64(x))
+			field[i] = uint64(order[r])<<32 | uint64(s.count[r])
+			i++
+		}
+		s.bits[w] = 0
+	}
 }
 
 // order returns the term numbers in term order.
@@ -199,6 +262,7 @@ func (m *Memo) heads(used []bool) []int32 {
 func docKey(d Doc) [32]byte {
 	h := sha256.New()
 	var n [8]byte
+	var buf [1024]byte
 	for f := range numFields {
 		texts := f.texts(d)
 		binary.LittleEndian.PutUint64(n[:], uint64(len(texts)))
@@ -206,7 +270,13 @@ func docKey(d Doc) [32]byte {
 		for _, t := range texts {
 			binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
 			h.Write(n[:])
-			h.Write([]byte(t))
+			// Through a buffer on the stack: h.Write([]byte(t)) would
+			// copy the whole text to the heap.
+			for len(t) > 0 {
+				k := copy(buf[:], t)
+				h.Write(buf[:k])
+				t = t[k:]
+			}
 		}
 	}
 	var k [32]byte
@@ -247,13 +317,13 @@ func newTokenizer() *tokenizer {
 	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}}
 }
 
-// id returns the local number of a folded word's term, or -1 if it is no
-// term.
-func (tk *tokenizer) id(w []byte) int32 {
-	if id, ok := tk.ids[string(w)]; ok {
+// id returns the local number of the term of the word sp found, or -1 if
+// it is no term.
+func (tk *tokenizer) id(sp *splitter) int32 {
+	if id, ok := lookup(tk.ids, sp); ok {
 		return id
 	}
-	word := string(w)
+	word := sp.word()
 	id := int32(-1)
 	if t, ok := term(word); ok {
 		n, known := tk.number[t]
@@ -280,10 +350,11 @@ func (tk *tokenizer) doc(d Doc) docTerms {
 		isName := f.isName()
 		for _, text := range f.texts(d) {
 			tk.name = tk.name[:0]
-			tk.buf = eachWord(text, tk.buf, func(w []byte) bool {
-				id := tk.id(w)
+			sp := splitter{text: text, buf: tk.buf}
+			for sp.next() {
+				id := tk.id(&sp)
 				if id < 0 {
-					return true
+					continue
 				}
 				if tk.count[id] == 0 {
 					tk.touched = append(tk.touched, id)
@@ -293,8 +364,8 @@ func (tk *tokenizer) doc(d Doc) docTerms {
 				if isName {
 					tk.name = append(tk.name, id)
 				}
-				return true
-			})
+			}
+			tk.buf = sp.buf
 			if isName {
 				tk.addName()
 			}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"iter"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,20 +49,114 @@ func foldRune(r rune) (string, bool) {
 // same in Go (bytes) and JavaScript (UTF-16 code units).
 func words(text string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		more := true
-		eachWord(text, nil, func(w []byte) bool {
-			more = yield(string(w))
-			return more
-		})
+		sp := splitter{text: text}
+		for sp.next() {
+			if !yield(sp.word()) {
+				return
+			}
+		}
 	}
 }
 
-// eachWord calls fn with each word of text as words defines them, built in
-// buf (which it returns for reuse); fn must not keep the slice. It stops
-// when fn returns false.
-func eachWord(text string, buf []byte, fn func(w []byte) bool) []byte {
-	b := buf[:0]
-	for i := 0; i < len(text); {
+// splitter finds the words of a text, as words defines them, one after
+// the other without allocating.
+type splitter struct {
+	text string
+	i    int // where the next word is looked for
+	// The word found: part of text when text holds it as it is, which
+	// most words of Dutch text are (lower-case ASCII and digits); else
+	// built in buf, which the next word reuses.
+	part  string
+	buf   []byte
+	built bool
+}
+
+// next finds the next word and reports whether there is one.
+//
+// Its fast path reads lower-case ASCII eight bytes at a time and leaves
+// the word in text; anything else, an upper-case letter or a byte of a
+// multi-byte character, hands the rest of the word to nextWordSlow.
+func (s *splitter) next() bool {
+	text, i := s.text, s.i
+	for i < len(text) {
+		c := text[i]
+		if c >= utf8.RuneSelf || isWordByte(c) {
+			break
+		}
+		i++
+	}
+	start := i
+	i += lowerRun(text[i:])
+	if i == len(text) || text[i] < utf8.RuneSelf && !isWordByte(text[i]) {
+		s.part, s.built, s.i = text[start:i], false, i
+		return i > start
+	}
+	s.buf, s.i = nextWordSlow(text, i, append(s.buf[:0], text[start:i]...))
+	s.built = true
+	return len(s.buf) > 0
+}
+
+// word returns the word found as a string of its own.
+func (s *splitter) word() string {
+	if s.built {
+		return string(s.buf)
+	}
+	// A copy: the part would keep the whole text from being freed.
+	return strings.Clone(s.part)
+}
+
+// lookup looks the word found up in m, without allocating.
+func lookup[V any](m map[string]V, s *splitter) (V, bool) {
+	if s.built {
+		v, ok := m[string(s.buf)]
+		return v, ok
+	}
+	v, ok := m[s.part]
+	return v, ok
+}
+
+// isWordByte reports whether an ASCII byte belongs in a word.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+}
+
+// lowerRun returns the length of the run of lower-case ASCII letters and
+// digits that s starts with. It looks at eight bytes at a time, so that
+// the end of a word costs one mispredicted branch rather than one at
+// every letter.
+func lowerRun(s string) int {
+	n := 0
+	for ; n+8 <= len(s); n += 8 {
+		x := uint64(s[n]) | uint64(s[n+1])<<8 | uint64(s[n+2])<<16 | uint64(s[n+3])<<24 |
+			uint64(s[n+4])<<32 | uint64(s[n+5])<<40 | uint64(s[n+6])<<48 | uint64(s[n+7])<<56
+		if stop := stopBytes(x); stop != 0 {
+			return n + bits.TrailingZeros64(stop)/8
+		}
+	}
+	for n < len(s) && ('a' <= s[n] && s[n] <= 'z' || '0' <= s[n] && s[n] <= '9') {
+		n++
+	}
+	return n
+}
+
+// stopBytes returns x with the top bit set in each byte that is no
+// lower-case ASCII letter or digit, and every other bit clear. Adding to
+// the low seven bits of a byte a constant of at most 0x80 sets its top
+// bit exactly when the byte is at least 0x80 less the constant, and never
+// carries into the next byte.
+func stopBytes(x uint64) uint64 {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	low := x &^ tops
+	lower := (low + (0x80-'a')*ones) &^ (low + (0x80-'z'-1)*ones)
+	digit := (low + (0x80-'0')*ones) &^ (low + (0x80-'9'-1)*ones)
+	return (^(lower | digit) | x) & tops
+}
+
+// nextWordSlow goes on with the word b, which text[i:] continues, one
+// character at a time. A run of combining marks on its own is no word:
+// it goes on to the next.
+func nextWordSlow(text string, i int, b []byte) ([]byte, int) {
+	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -91,16 +186,10 @@ func eachWord(text string, buf []byte, fn func(w []byte) bool) []byte {
 			}
 		}
 		if len(b) > 0 {
-			if !fn(b) {
-				return b
-			}
-			b = b[:0]
+			return b, i
 		}
 	}
-	if len(b) > 0 {
-		fn(b)
-	}
-	return b
+	return b, i
 }
 
 // term turns a folded word into an index term: ok is false for stop words
@@ -144,22 +233,23 @@ type stemmer struct {
 
 func (s *stemmer) normalize(text string) []string {
 	var terms []string
-	s.buf = eachWord(text, s.buf, func(w []byte) bool {
-		if t, ok := s.term(w); ok {
+	sp := splitter{text: text, buf: s.buf}
+	for sp.next() {
+		if t, ok := s.term(&sp); ok {
 			terms = append(terms, t)
 		}
-		return true
-	})
+	}
+	s.buf = sp.buf
 	return terms
 }
 
 // term returns the term of a folded word; looking up a known word does
 // not allocate.
-func (s *stemmer) term(word []byte) (string, bool) {
-	if t, ok := s.cache[string(word)]; ok {
+func (s *stemmer) term(sp *splitter) (string, bool) {
+	if t, ok := lookup(s.cache, sp); ok {
 		return t, t != ""
 	}
-	w := string(word)
+	w := sp.word()
 	t, ok := term(w)
 	if s.cache == nil {
 		s.cache = map[string]string{}
