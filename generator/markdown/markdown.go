@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"html"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -61,6 +63,9 @@ type Options struct {
 // Renderer converts Markdown to HTML. It is safe for concurrent use.
 type Renderer struct {
 	md goldmark.Markdown
+	// walkers holds blockWalkers between pages, so their buffers are
+	// grown once per worker rather than once per page.
+	walkers sync.Pool
 }
 
 // New returns a Renderer.
@@ -95,7 +100,7 @@ func New(opts Options) *Renderer {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Renderer{md: md}
+	return &Renderer{md: md, walkers: sync.Pool{New: func() any { return new(blockWalker) }}}
 }
 
 // Heading is one heading of a page, for the table of contents and for
@@ -137,6 +142,7 @@ var (
 	resolverKey = parser.NewContextKey()
 	pageKey     = parser.NewContextKey()
 	resultKey   = parser.NewContextKey()
+	walkerKey   = parser.NewContextKey()
 )
 
 // Render converts one page. A panic inside goldmark or chroma comes back
@@ -171,7 +177,12 @@ func (r *Renderer) render(pg Page, res Resolver) (*Result, error) {
 	pc.Set(resolverKey, res)
 	pc.Set(pageKey, &pg)
 	pc.Set(resultKey, result)
+	b := r.walkers.Get().(*blockWalker)
+	pc.Set(walkerKey, b)
 	doc := r.md.Parser().Parse(text.NewReader(pg.Source), parser.WithContext(pc))
+	if b.release() {
+		r.walkers.Put(b)
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(pg.Source) * 2)
 	if err := r.md.Renderer().Render(bufWriter{&buf}, pg.Source, doc); err != nil {
@@ -207,15 +218,16 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	if pg == nil || result == nil {
 		return
 	}
-	src := reader.Source()
-	b := &blockWalker{src: src, pg: pg, res: res, result: result}
-	// The plain text is about as long as the source; one buffer of that
-	// size saves growing it block by block.
-	plain := make([]byte, 0, len(src))
+	b, _ := pc.Get(walkerKey).(*blockWalker)
+	if b == nil {
+		b = new(blockWalker)
+	}
+	b.src, b.pg, b.res, b.result = reader.Source(), pg, res, result
+	plain := b.plain[:0]
 	// Headings, table cells and definition terms come after all
 	// paragraphs, in text and in the order links are resolved, as they
 	// always have.
-	var later []ast.Node
+	later := b.later[:0]
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -252,19 +264,38 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		b.resolve()
 	}
 	result.Text = string(plain)
+	b.plain, b.later = plain, later
 }
 
 // blockWalker gathers the text and the links of one block at a time. Its
-// buffers are reused from block to block of a page.
+// buffers are reused from block to block, and from page to page through
+// the Renderer's pool.
 type blockWalker struct {
 	src    []byte
 	pg     *Page
 	res    Resolver
 	result *Result
-	lines  *lineIndex // made when the first link needs a position
+	lines  lineIndex // set up when the first link needs a position
 	// text is the current block's text; links point into it by offset.
 	text  []byte
 	found []pendingRef
+	plain []byte     // the page's plain text
+	later []ast.Node // headings, table cells and terms, for after the paragraphs
+}
+
+// maxPooled is the largest buffer kept for the next page: one huge page
+// must not hold its memory for the rest of the build.
+const maxPooled = 1 << 20
+
+// release lets go of the page just walked and reports whether the
+// walker's buffers are small enough to keep.
+func (b *blockWalker) release() bool {
+	clear(b.found[:cap(b.found)])
+	clear(b.later[:cap(b.later)])
+	b.src, b.pg, b.res, b.result = nil, nil, nil, nil
+	b.lines = lineIndex{starts: b.lines.starts[:0]}
+	return cap(b.text) <= maxPooled && cap(b.plain) <= maxPooled && cap(b.lines.starts) <= maxPooled/8 &&
+		cap(b.found) <= maxPooled/256 && cap(b.later) <= maxPooled/16
 }
 
 // pendingRef is a link found in a block, resolved once the block's whole
@@ -287,8 +318,8 @@ func (b *blockWalker) collect(block ast.Node) []byte {
 }
 
 func (b *blockWalker) pos(off int) (line, col int) {
-	if b.lines == nil {
-		b.lines = newLineIndex(b.src)
+	if b.lines.src == nil {
+		b.lines.init(b.src)
 	}
 	line, col = b.lines.pos(off)
 	return line + b.pg.BodyLine - 1, col
@@ -477,10 +508,12 @@ type lineIndex struct {
 	last   struct{ off, line, col int }
 }
 
-func newLineIndex(src []byte) *lineIndex {
+// init indexes src, reusing the slice of starts.
+func (li *lineIndex) init(src []byte) {
 	// Counted first and found with IndexByte: both run many bytes at a
-	// time, and the slice is made once at its size.
-	starts := make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))
+	// time, and the slice grows at most once.
+	starts := slices.Grow(li.starts[:0], 1+bytes.Count(src, []byte{'\n'}))
+	starts = append(starts, 0)
 	for i := 0; ; {
 		j := bytes.IndexByte(src[i:], '\n')
 		if j < 0 {
@@ -489,7 +522,7 @@ func newLineIndex(src []byte) *lineIndex {
 		i += j + 1
 		starts = append(starts, i)
 	}
-	return &lineIndex{src: src, starts: starts}
+	*li = lineIndex{src: src, starts: starts}
 }
 
 func (li *lineIndex) pos(off int) (line, col int) {
