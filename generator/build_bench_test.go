@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kennisbank/generator/content"
 	"kennisbank/generator/link"
@@ -156,8 +157,15 @@ func BenchmarkRebuild(b *testing.B) {
 func benchRebuild(b *testing.B, edit string, lazy bool) {
 	src := copySite(b, benchCorpus(b, benchPages()))
 	cache := &Cache{}
-	if _, err := Build(context.Background(), Options{Source: src, Cache: cache, Lazy: lazy}); err != nil {
-		b.Fatal(err)
+	// The second build finds the files old enough to be trusted by
+	// their stat (content.Memo), as an author's files are.
+	for i := range 2 {
+		if i > 0 {
+			time.Sleep(3100 * time.Millisecond)
+		}
+		if _, err := Build(context.Background(), Options{Source: src, Cache: cache, Lazy: lazy}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	page := firstArticle(b, filepath.Join(src, "content", "artikelen"))
 	orig, err := os.ReadFile(page)
@@ -165,6 +173,7 @@ func benchRebuild(b *testing.B, edit string, lazy bool) {
 		b.Fatal(err)
 	}
 	i := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		i++
 		text := string(orig)
@@ -191,6 +200,7 @@ func benchRebuild(b *testing.B, edit string, lazy bool) {
 			}
 		})
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
 // pageURL is the address of the page file path under src/content.

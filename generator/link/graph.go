@@ -132,62 +132,139 @@ type pageResolver struct {
 
 // Resolve resolves a link and records it as an edge, or as a diagnostic.
 func (r pageResolver) Resolve(ref markdown.Ref) markdown.Resolved {
-	res, edge, diag := r.resolve(ref)
-	r.record(ref, edge, diag)
-	return res
+	t := r.target(ref)
+	r.record([]markdown.Ref{ref}, []target{t})
+	return r.resolved(ref, t)
 }
 
-func (r pageResolver) record(ref markdown.Ref, edge *Edge, diag *content.Diagnostic) {
+// target is where a link goes: a page and a heading, or a problem.
+type target struct {
+	to      *content.Page
+	frag    string // heading ID
+	problem string // why to is nil
+}
+
+// record adds the edges, anchors and diagnostics of refs, resolved to ts,
+// under one lock, each page's edges in one slice of the right size.
+func (r pageResolver) record(refs []markdown.Ref, ts []target) {
 	g := r.g
-	if diag != nil {
-		g.addDiag(*diag)
-		return
+	n := 0
+	for _, t := range ts {
+		if t.to != nil && t.to != r.from {
+			n++
+		}
 	}
-	if edge.To != r.from {
-		g.addEdge(*edge)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.edges == nil {
+		g.edges = map[*content.Page][]Edge{}
 	}
-	if edge.Fragment != "" {
-		g.mu.Lock()
-		g.anchors = append(g.anchors, anchorRef{edge: *edge, raw: ref.Raw})
-		g.mu.Unlock()
+	edges := g.edges[r.from]
+	if n > 0 {
+		edges = slices.Grow(edges, n)
 	}
+	for i, t := range ts {
+		ref := refs[i]
+		if t.to == nil {
+			g.diags = append(g.diags, r.diagnostic(ref, t))
+			continue
+		}
+		e := Edge{From: r.from, To: t.to, Kind: KindLink, Fragment: t.frag, Line: ref.Line, Col: ref.Col, Context: ref.Context, Raw: ref.Raw}
+		if t.to != r.from {
+			edges = append(edges, e)
+		}
+		if t.frag != "" {
+			g.anchors = append(g.anchors, anchorRef{edge: e, raw: ref.Raw})
+		}
+	}
+	if n > 0 {
+		g.edges[r.from] = edges
+	}
+}
+
+func (r pageResolver) diagnostic(ref markdown.Ref, t target) content.Diagnostic {
+	sev := content.Error
+	if r.g.AllowBroken {
+		sev = content.Warning
+	}
+	return content.Diagnostic{Path: r.from.Path, Line: ref.Line, Col: ref.Col, Severity: sev, Code: "unresolved-link", Message: t.problem}
 }
 
 // ResolveIf resolves refs and, only when every one of them resolves to
 // want[i], records them all as Resolve would; it reports whether they
 // did. The render cache uses it to reuse a page's HTML exactly when its
-// links still go where they went.
+// links still go where they went; a dev server does this for every page
+// on every save, so it compares without building the hrefs.
 func (r pageResolver) ResolveIf(refs []markdown.Ref, want []markdown.Resolved) bool {
 	if len(refs) != len(want) {
 		return false
 	}
-	type found struct {
-		edge *Edge
-		diag *content.Diagnostic
-	}
-	var buf [16]found
-	fs := buf[:0]
+	var buf [16]target
+	ts := buf[:0]
 	for i, ref := range refs {
-		res, edge, diag := r.resolve(ref)
-		if res != want[i] {
+		t := r.target(ref)
+		if !r.same(ref, t, want[i]) {
 			return false
 		}
-		fs = append(fs, found{edge, diag})
+		ts = append(ts, t)
 	}
-	for i, f := range fs {
-		r.record(refs[i], f.edge, f.diag)
-	}
+	r.record(refs, ts)
 	return true
 }
 
 // Peek resolves a link without recording anything; the render cache uses
 // it to tell whether a page's links still go where they went.
 func (r pageResolver) Peek(ref markdown.Ref) markdown.Resolved {
-	res, _, _ := r.resolve(ref)
-	return res
+	return r.resolved(ref, r.target(ref))
 }
 
-func (r pageResolver) resolve(ref markdown.Ref) (markdown.Resolved, *Edge, *content.Diagnostic) {
+// resolved is what the Markdown renderer is told of a link to t.
+func (r pageResolver) resolved(ref markdown.Ref, t target) markdown.Resolved {
+	switch {
+	case t.to == nil:
+		return markdown.Resolved{Title: fmt.Sprintf(r.g.BrokenTitle, ref.Target)}
+	case t.to == r.from && t.frag != "":
+		return markdown.Resolved{Href: "#" + t.frag, Title: t.to.Title}
+	}
+	return markdown.Resolved{Href: Href(r.from, t.to, t.frag), Title: t.to.Title}
+}
+
+// same reports whether resolved(ref, t) == want, without allocating for
+// a link that resolves.
+func (r pageResolver) same(ref markdown.Ref, t target, want markdown.Resolved) bool {
+	switch {
+	case t.to == nil:
+		return want == r.resolved(ref, t)
+	case want.Title != t.to.Title:
+		return false
+	case t.to == r.from && t.frag != "":
+		h := want.Href
+		return len(h) == 1+len(t.frag) && h[0] == '#' && h[1:] == t.frag
+	}
+	// want.Href == Href(r.from, t.to, t.frag), piece by piece.
+	h := want.Href
+	for range r.from.Depth() {
+		if !strings.HasPrefix(h, "../") {
+			return false
+		}
+		h = h[len("../"):]
+	}
+	if !strings.HasPrefix(h, t.to.URL) {
+		return false
+	}
+	h = h[len(t.to.URL):]
+	if !strings.HasPrefix(h, "index.html") {
+		return false
+	}
+	h = h[len("index.html"):]
+	if t.frag == "" {
+		return h == ""
+	}
+	return len(h) == 1+len(t.frag) && h[0] == '#' && h[1:] == t.frag
+}
+
+// target finds the page a link goes to.
+func (r pageResolver) target(ref markdown.Ref) target {
 	g := r.g
 	var to *content.Page
 	var problem string
@@ -197,39 +274,30 @@ func (r pageResolver) resolve(ref markdown.Ref) (markdown.Resolved, *Edge, *cont
 	case ref.Wiki:
 		to, problem = g.lookup(ref.Target, nil, ref.Raw, "[[%s]]")
 	default:
-		target := strings.TrimSuffix(path.Join(r.from.Dir, ref.Target), ".md")
-		target = strings.TrimSuffix(target, "/_index")
-		if target == "_index" || target == "." {
-			target = ""
+		dest := strings.TrimSuffix(path.Join(r.from.Dir, ref.Target), ".md")
+		dest = strings.TrimSuffix(dest, "/_index")
+		if dest == "_index" || dest == "." {
+			dest = ""
 		}
-		if strings.HasPrefix(target, "../") || target == ".." {
+		if strings.HasPrefix(dest, "../") || dest == ".." {
 			problem = fmt.Sprintf("link %q points outside the content folder", ref.Raw)
-		} else if target == "" {
+		} else if dest == "" {
 			to = g.homePage()
-		} else if to = g.Index.ByPath(target); to == nil {
-			problem = fmt.Sprintf("unresolved link %q: there is no content/%s.md", ref.Raw, target)
-			if s := g.Index.Suggest(path.Base(target), nil); s != "" {
+		} else if to = g.Index.ByPath(dest); to == nil {
+			problem = fmt.Sprintf("unresolved link %q: there is no content/%s.md", ref.Raw, dest)
+			if s := g.Index.Suggest(path.Base(dest), nil); s != "" {
 				problem += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 		}
 	}
 	if to == nil {
-		sev := content.Error
-		if g.AllowBroken {
-			sev = content.Warning
-		}
-		d := &content.Diagnostic{Path: r.from.Path, Line: ref.Line, Col: ref.Col, Severity: sev, Code: "unresolved-link", Message: problem}
-		return markdown.Resolved{Title: fmt.Sprintf(g.BrokenTitle, ref.Target)}, nil, d
+		return target{problem: problem}
 	}
 	frag := ""
 	if ref.Fragment != "" {
 		frag = content.Slugify(ref.Fragment)
 	}
-	e := &Edge{From: r.from, To: to, Kind: KindLink, Fragment: frag, Line: ref.Line, Col: ref.Col, Context: ref.Context, Raw: ref.Raw}
-	if to == r.from && frag != "" {
-		return markdown.Resolved{Href: "#" + frag, Title: to.Title}, e, nil
-	}
-	return markdown.Resolved{Href: Href(r.from, to, frag), Title: to.Title}, e, nil
+	return target{to: to, frag: frag}
 }
 
 func (g *Graph) homePage() *content.Page {
@@ -244,10 +312,10 @@ func (g *Graph) homePage() *content.Page {
 // lookup resolves a name to exactly one page; otherwise it explains why
 // not, formatting the name with form for the suggestion.
 func (g *Graph) lookup(text string, sections []string, raw, form string) (*content.Page, string) {
-	found := g.Index.Lookup(text, sections)
-	switch len(found) {
+	one, n := g.Index.one(text, sections)
+	switch n {
 	case 1:
-		return found[0], ""
+		return one, ""
 	case 0:
 		msg := fmt.Sprintf("unresolved link %q", raw)
 		if len(sections) > 0 {
@@ -259,7 +327,7 @@ func (g *Graph) lookup(text string, sections []string, raw, form string) (*conte
 		return nil, msg
 	}
 	var names []string
-	for _, p := range found {
+	for _, p := range g.Index.Lookup(text, sections) {
 		names = append(names, fmt.Sprintf(form, strings.TrimSuffix(p.URL, "/")))
 	}
 	slices.Sort(names)

@@ -16,7 +16,10 @@ import (
 // Normalize is the form in which names are compared: folded case and
 // diacritics, and spaces, dashes and underscores made equal.
 func Normalize(s string) string {
-	if isASCII(s) {
+	switch ascii, normal := scanASCII(s); {
+	case normal:
+		return s
+	case ascii:
 		return normalizeASCII(s)
 	}
 	f := content.Fold(strings.TrimSpace(s))
@@ -36,13 +39,25 @@ func Normalize(s string) string {
 	return b.String()
 }
 
-func isASCII(s string) bool {
+// scanASCII reports, in one pass, whether s is ASCII and whether it is
+// already in normal form: no capitals, no separator but single dashes
+// between other characters. Paths and URLs usually are, and resolving a
+// site's links normalises a name for every link.
+func scanASCII(s string) (ascii, normal bool) {
+	normal = true
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
+		switch c := s[i]; {
+		case c >= 0x80:
+			return false, false
+		case 'A' <= c && c <= 'Z', c == '_', c == ' ', '\t' <= c && c <= '\r':
+			normal = false
+		case c == '-':
+			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
+				normal = false
+			}
 		}
 	}
-	return true
+	return true, normal
 }
 
 // normalizeASCII is Normalize for ASCII text, where folding is only
@@ -133,17 +148,45 @@ func (ix *Index) add(text string, p *content.Page) {
 // Lookup returns the pages a name matches, limited to the given sections
 // when any are given. A match by full path wins over other matches.
 func (ix *Index) Lookup(text string, sections []string) []*content.Page {
-	n := Normalize(text)
-	if p, ok := ix.byPath[n]; ok && strings.Contains(n, "/") && inSections(p, sections) {
-		return []*content.Page{p}
+	byPath, byKey := ix.match(text, sections)
+	if byPath != nil {
+		return []*content.Page{byPath}
 	}
 	var out []*content.Page
-	for _, p := range ix.byKey[n] {
+	for _, p := range byKey {
 		if inSections(p, sections) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// one returns the page a name matches when it matches exactly one, and
+// how many it matches: Lookup without its slice, for resolving.
+func (ix *Index) one(text string, sections []string) (*content.Page, int) {
+	byPath, byKey := ix.match(text, sections)
+	if byPath != nil {
+		return byPath, 1
+	}
+	var found *content.Page
+	n := 0
+	for _, p := range byKey {
+		if inSections(p, sections) {
+			found = p
+			n++
+		}
+	}
+	return found, n
+}
+
+// match returns the page whose full path text is, or else the pages
+// that have text as a key, in any section.
+func (ix *Index) match(text string, sections []string) (*content.Page, []*content.Page) {
+	n := Normalize(text)
+	if p, ok := ix.byPath[n]; ok && strings.Contains(n, "/") && inSections(p, sections) {
+		return p, nil
+	}
+	return nil, ix.byKey[n]
 }
 
 // ByPath returns the page whose source path (without .md) or URL is p.

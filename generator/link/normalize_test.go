@@ -27,6 +27,11 @@ func normalizeSlow(s string) string {
 	return b.String()
 }
 
+func isASCII(s string) bool {
+	ascii, _ := scanASCII(s)
+	return ascii
+}
+
 // FuzzNormalizeASCII checks the ASCII shortcut of Normalize against the
 // general path.
 func FuzzNormalizeASCII(f *testing.F) {
