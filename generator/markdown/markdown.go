@@ -366,7 +366,11 @@ func (b *blockWalker) walk(n ast.Node) {
 				b.text = append(b.text, ' ')
 			}
 		case *ast.String:
-			b.text = append(b.text, stringText(c)...)
+			if bytes.IndexByte(c.Value, '&') < 0 { // nothing to unescape: no copy
+				b.text = append(b.text, c.Value...)
+			} else {
+				b.text = append(b.text, stringText(c)...)
+			}
 		case *ast.CodeSpan:
 			// Only text, and no line breaks: goldmark puts nothing else
 			// in a code span.
