@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -49,6 +50,42 @@ func TestMemoSameAsBuild(t *testing.T) {
 			if !bytes.Equal(got[name], want[name]) {
 				t.Errorf("%s: %s differs from a fresh build", s.name, name)
 			}
+		}
+	}
+}
+
+// TestRankSorter checks both ways rankSorter sorts, the bitmap for
+// fields whose ranks lie close together and a sort for the rest, against
+// a plain sort.
+func TestRankSorter(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const nterms = 5000
+	order := make([]int32, nterms) // rank → term number
+	for i, p := range r.Perm(nterms) {
+		order[i] = int32(p)
+	}
+	var s rankSorter
+	for _, n := range []int{0, 1, 2, 3, 10, 64, 100, 500, 2000, nterms} {
+		for _, spread := range []int{n, 4 * n, 64 * n, nterms} {
+			spread = min(max(spread, n), nterms)
+			field := make([]uint64, n)
+			for i, rank := range r.Perm(spread)[:n] {
+				field[i] = uint64(rank)<<32 | uint64(r.IntN(1000)+1)
+			}
+			want := slices.Clone(field)
+			slices.Sort(want)
+			for i, e := range want {
+				want[i] = uint64(order[e>>32])<<32 | e&(1<<32-1)
+			}
+			s.sort(field, order)
+			if !slices.Equal(field, want) {
+				t.Errorf("%d terms among %d ranks: got %x, want %x", n, spread, field, want)
+			}
+		}
+	}
+	for i, b := range s.bits {
+		if b != 0 {
+			t.Fatalf("bitmap word %d left set: %x", i, b)
 		}
 	}
 }

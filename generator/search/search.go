@@ -111,15 +111,17 @@ const Folder = "search/"
 
 // Build returns the index files, keyed by slash path relative to the output root (all under "search/").
 func Build(docs []Doc) (map[string][]byte, error) {
-	return build(docs, &Memo{})
+	return build(docs, &Memo{}, false)
 }
 
-func build(docs []Doc, m *Memo) (map[string][]byte, error) {
+// build builds the index with the memo m; remember says whether m is kept
+// for later builds, and so must learn the documents.
+func build(docs []Doc, m *Memo, remember bool) (map[string][]byte, error) {
 	sorted, err := sortDocs(docs)
 	if err != nil {
 		return nil, err
 	}
-	ix := m.index(sorted)
+	ix := m.index(sorted, remember)
 	files := make(map[string][]byte)
 	var shards []string // term shard start keys
 	entity := make([]bool, len(sorted))
