@@ -20,12 +20,17 @@ import (
 //     ({{t "toc"}}, {{lang}}) becomes the text it prints;
 //   - a chain of escapers after an action (…| urlfilter | urlnormalizer |
 //     attrescaper) becomes one call of an escChain, which escapes strings
-//     and ints in Go and hands any other value to the original escapers.
+//     and ints in Go and hands any other value to the original escapers;
+//   - a run of text, such actions and if, with and range over fields
+//     becomes a region run in Go, in front of the nodes it replaces
+//     (compile.go).
 //
-// Both rewrites keep every output byte: constants are printed by
-// html/template itself, and escChain's string path is checked against
-// html/template's escapers by the tests. Nothing here knows the default
-// theme's text, so a site's own layouts are prepared the same way.
+// The rewrites keep every output byte: constants are printed by
+// html/template itself, escChain's string path is checked against
+// html/template's escapers by the tests, and a region gives way to the
+// original nodes whenever it meets a value it does not handle exactly.
+// Nothing here knows the default theme's text, so a site's own layouts
+// are prepared the same way.
 
 // layout is one entry layout, prepared for execution.
 type layout struct {
@@ -65,7 +70,7 @@ func (t *Theme) prepare(name string) (*template.Template, error) {
 			return nil, err // an escaping error: the layout never runs
 		}
 	}
-	funcs := template.FuncMap{}
+	pr := &preparer{funcs: template.FuncMap{}, fused: map[string]*escChain{}}
 	seen := map[*parse.Tree]bool{}
 	var visit func(tr *parse.Tree)
 	visit = func(tr *parse.Tree) {
@@ -73,20 +78,29 @@ func (t *Theme) prepare(name string) (*template.Template, error) {
 			return
 		}
 		seen[tr] = true
-		t.rewriteList(tr, tr.Root, funcs, func(called string) {
+		t.rewriteList(tr, tr.Root, pr, func(called string) {
 			if c := set.Lookup(called); c != nil {
 				visit(c.Tree)
 			}
 		})
+		pr.regions(tr, tr.Root)
 	}
 	visit(tm.Tree)
-	set.Funcs(funcs)
+	set.Funcs(pr.funcs)
 	return tm, nil
+}
+
+// preparer holds what rewriting one layout's templates adds.
+type preparer struct {
+	funcs template.FuncMap     // functions the rewritten trees call
+	fused map[string]*escChain // the escChains among them, by name
+	// runs numbers the regions' functions.
+	runs int
 }
 
 // rewriteList rewrites the actions in list and the lists nested in it,
 // calling called for each template they call.
-func (t *Theme) rewriteList(tr *parse.Tree, list *parse.ListNode, funcs template.FuncMap, called func(string)) {
+func (t *Theme) rewriteList(tr *parse.Tree, list *parse.ListNode, pr *preparer, called func(string)) {
 	if list == nil {
 		return
 	}
@@ -97,18 +111,18 @@ func (t *Theme) rewriteList(tr *parse.Tree, list *parse.ListNode, funcs template
 				list.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: []byte(text)}
 				continue
 			}
-			t.fuseEscapers(tr, n.Pipe, funcs)
+			t.fuseEscapers(tr, n.Pipe, pr)
 		case *parse.IfNode:
-			t.rewriteList(tr, n.List, funcs, called)
-			t.rewriteList(tr, n.ElseList, funcs, called)
+			t.rewriteList(tr, n.List, pr, called)
+			t.rewriteList(tr, n.ElseList, pr, called)
 		case *parse.RangeNode:
-			t.rewriteList(tr, n.List, funcs, called)
-			t.rewriteList(tr, n.ElseList, funcs, called)
+			t.rewriteList(tr, n.List, pr, called)
+			t.rewriteList(tr, n.ElseList, pr, called)
 		case *parse.WithNode:
-			t.rewriteList(tr, n.List, funcs, called)
-			t.rewriteList(tr, n.ElseList, funcs, called)
+			t.rewriteList(tr, n.List, pr, called)
+			t.rewriteList(tr, n.ElseList, pr, called)
 		case *parse.ListNode:
-			t.rewriteList(tr, n, funcs, called)
+			t.rewriteList(tr, n, pr, called)
 		case *parse.TemplateNode:
 			called(n.Name)
 		}
@@ -207,7 +221,7 @@ func (t *Theme) scratch() (*template.Template, error) {
 
 // fuseEscapers replaces the escapers html/template put at the end of p
 // with one call of an escChain, when it knows them all.
-func (t *Theme) fuseEscapers(tr *parse.Tree, p *parse.PipeNode, funcs template.FuncMap) {
+func (t *Theme) fuseEscapers(tr *parse.Tree, p *parse.PipeNode, pr *preparer) {
 	if len(p.Decl) > 0 {
 		return
 	}
@@ -238,7 +252,8 @@ func (t *Theme) fuseEscapers(tr *parse.Tree, p *parse.PipeNode, funcs template.F
 	for _, n := range names {
 		fn += "_" + strings.TrimPrefix(n, "_html_template_")
 	}
-	funcs[fn] = ch.apply
+	pr.funcs[fn] = ch.apply
+	pr.fused[fn] = ch
 	last := p.Cmds[first]
 	cmd := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: last.Pos, Args: []parse.Node{parse.NewIdentifier(fn).SetTree(tr).SetPos(last.Pos)}}
 	p.Cmds = append(p.Cmds[:first], cmd)
