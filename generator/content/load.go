@@ -96,9 +96,8 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	dirs := map[string]bool{"": true}
 	indexes := map[string]*Page{}
 	type source struct {
-		path string
-		size int64 // -1: unknown
-		stat stat  // zero: unknown
+		path  string
+		entry fs.DirEntry
 	}
 	var sources []source // Markdown files, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -144,21 +143,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			set.Files = append(set.Files, p)
 			return nil
 		}
-		// A huge file is refused before it is read, not after.
-		max := opts.Limits.MaxFileSize
-		info, err := d.Info()
-		if err == nil && info.Size() > int64(max) {
-			diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
-			return nil
-		}
-		src := source{path: p, size: -1}
-		if err == nil {
-			src.size = info.Size()
-			if opts.Memo != nil {
-				src.stat, _ = statOf(info)
-			}
-		}
-		sources = append(sources, src)
+		sources = append(sources, source{path: p, entry: d})
 		return nil
 	})
 	if err != nil {
@@ -171,6 +156,34 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 		diags Diagnostics
 	}
 	results := make([]parsed, len(sources))
+	load := func(i int) (*Page, Diagnostics) {
+		// The stat happens here, on every core, not in the walk: a dev
+		// server's rebuild mostly stats files it will not read.
+		p, size, st := sources[i].path, int64(-1), stat{}
+		var diags Diagnostics
+		info, err := sources[i].entry.Info()
+		if err == nil {
+			// A huge file is refused before it is read, not after.
+			if max := opts.Limits.MaxFileSize; info.Size() > int64(max) {
+				diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
+				return nil, diags
+			}
+			size = info.Size()
+			if opts.Memo != nil {
+				st, _ = statOf(info)
+			}
+		}
+		if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
+			return page, diags
+		}
+		read := time.Now()
+		src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1, size)
+		if err != nil {
+			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
+			return nil, diags
+		}
+		return opts.Memo.parse(p, src, opts.Limits, st, read)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(1, len(sources))) {
@@ -182,18 +195,11 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 				if i >= len(sources) || ctx.Err() != nil {
 					return
 				}
-				p, st, size := sources[i].path, sources[i].stat, sources[i].size
-				if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
-					results[i].page, results[i].diags = page, diags
-					continue
+				page, diags := load(i)
+				if page != nil {
+					page.TitleKey = SortKey(page.Title)
 				}
-				read := time.Now()
-				src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1, size)
-				if err != nil {
-					results[i].diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
-					continue
-				}
-				results[i].page, results[i].diags = opts.Memo.parse(p, src, opts.Limits, st, read)
+				results[i] = parsed{page, diags}
 			}
 		}()
 	}
@@ -223,7 +229,9 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	}
 	slices.SortFunc(set.Pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	for _, p := range set.Pages {
-		p.TitleKey = SortKey(p.Title)
+		if p.IsSection() { // the workers did the others
+			p.TitleKey = SortKey(p.Title)
+		}
 	}
 	slices.Sort(set.Files)
 	var dup Diagnostics

@@ -69,13 +69,25 @@ func NewGraph(cfg *config.Config, pages []*content.Page) *Graph {
 func (g *Graph) Edges() []Edge {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	from := make([]*content.Page, 0, len(g.edges))
 	n := 0
-	for p, es := range g.edges {
-		from = append(from, p)
+	for _, es := range g.edges {
 		n += len(es)
 	}
-	slices.SortFunc(from, func(a, b *content.Page) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.URL, b.URL)) })
+	// The index lists the pages in path order already (content.Load
+	// sorts them); a page outside it needs the sort.
+	from := make([]*content.Page, 0, len(g.edges))
+	for _, p := range g.Index.pages {
+		if _, ok := g.edges[p]; ok {
+			from = append(from, p)
+		}
+	}
+	if len(from) != len(g.edges) || !slices.IsSortedFunc(from, byPath) {
+		from = from[:0]
+		for p := range g.edges {
+			from = append(from, p)
+		}
+		slices.SortFunc(from, byPath)
+	}
 	out := make([]Edge, 0, n)
 	for _, p := range from {
 		es := g.edges[p]
@@ -86,6 +98,10 @@ func (g *Graph) Edges() []Edge {
 		out = append(out, es...)
 	}
 	return out
+}
+
+func byPath(a, b *content.Page) int {
+	return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.URL, b.URL))
 }
 
 // Diagnostics returns the problems found so far.

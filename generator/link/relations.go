@@ -3,9 +3,11 @@ package link
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"kennisbank/generator/config"
 	"kennisbank/generator/content"
@@ -13,40 +15,85 @@ import (
 
 // ResolveFrontMatter resolves the relations declared in site.toml and
 // antwoord_op for every page, adding edges and diagnostics at the exact
-// line of each key.
+// line of each key. Pages are resolved on every core: a dev server does
+// this on every save.
 func (g *Graph) ResolveFrontMatter() {
-	for _, p := range g.Index.pages {
-		if p.Kind != content.KindPage {
+	pages := g.Index.pages
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(pages))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var f found
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(pages) {
+					return
+				}
+				g.frontMatter(pages[i], &f)
+				g.add(pages[i], &f)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// found collects one page's edges and diagnostics, to add them under one
+// lock.
+type found struct {
+	edges []Edge
+	diags content.Diagnostics
+}
+
+// add records what f holds for page p, and empties f.
+func (g *Graph) add(p *content.Page, f *found) {
+	if len(f.edges) == 0 && len(f.diags) == 0 {
+		return
+	}
+	g.mu.Lock()
+	if len(f.edges) > 0 {
+		if g.edges == nil {
+			g.edges = map[*content.Page][]Edge{}
+		}
+		g.edges[p] = append(g.edges[p], f.edges...)
+	}
+	g.diags = append(g.diags, f.diags...)
+	g.mu.Unlock()
+	f.edges, f.diags = f.edges[:0], f.diags[:0]
+}
+
+func (g *Graph) frontMatter(p *content.Page, f *found) {
+	if p.Kind != content.KindPage {
+		return
+	}
+	for _, rel := range g.cfg.RelationsFrom(p.Section) {
+		v, ok := p.Params[rel.Key]
+		if !ok {
 			continue
 		}
-		for _, rel := range g.cfg.RelationsFrom(p.Section) {
-			v, ok := p.Params[rel.Key]
-			if !ok {
-				continue
-			}
-			g.relation(p, rel, v)
+		g.relation(p, rel, v, f)
+	}
+	if v, ok := p.Params["antwoord_op"]; ok {
+		s, isStr := v.(string)
+		line := p.KeyLine("antwoord_op")
+		if !isStr {
+			f.diags = append(f.diags, content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: "front-matter", Message: "antwoord_op must be the title or slug of the question, in quotes"})
+			return
 		}
-		if v, ok := p.Params["antwoord_op"]; ok {
-			s, isStr := v.(string)
-			line := p.KeyLine("antwoord_op")
-			if !isStr {
-				g.addDiag(content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: "front-matter", Message: "antwoord_op must be the title or slug of the question, in quotes"})
-				continue
-			}
-			to, problem := g.lookup(s, nil, s, "%s")
-			if to == nil {
-				g.addDiag(content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: "unresolved-answer", Message: "antwoord_op: " + problem})
-				continue
-			}
-			g.addEdge(Edge{From: p, To: to, Kind: KindAnswer, Line: line, Col: 1, Raw: s})
+		to, problem := g.lookup(s, nil, s, "%s")
+		if to == nil {
+			f.diags = append(f.diags, content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: "unresolved-answer", Message: "antwoord_op: " + problem})
+			return
 		}
+		f.edges = append(f.edges, Edge{From: p, To: to, Kind: KindAnswer, Line: line, Col: 1, Raw: s})
 	}
 }
 
-func (g *Graph) relation(p *content.Page, rel config.Relation, v any) {
+func (g *Graph) relation(p *content.Page, rel config.Relation, v any, f *found) {
 	line := p.KeyLine(rel.Key)
 	errorf := func(line int, code, format string, args ...any) {
-		g.addDiag(content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: code, Message: fmt.Sprintf(format, args...)})
+		f.diags = append(f.diags, content.Diagnostic{Path: p.Path, Line: line, Col: 1, Severity: content.Error, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	add := func(name, level string, line int) {
 		to, problem := g.lookup(name, rel.Targets, name, "%s")
@@ -59,7 +106,7 @@ func (g *Graph) relation(p *content.Page, rel config.Relation, v any) {
 			errorf(line, "unresolved-relation", "%s", problem)
 			return
 		}
-		g.addEdge(Edge{From: p, To: to, Kind: KindRelation, Relation: rel.Key, Level: level, Line: line, Col: 1, Raw: name})
+		f.edges = append(f.edges, Edge{From: p, To: to, Kind: KindRelation, Relation: rel.Key, Level: level, Line: line, Col: 1, Raw: name})
 	}
 	if len(rel.Levels) > 0 {
 		table, ok := v.(map[string]any)
