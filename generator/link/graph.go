@@ -111,15 +111,6 @@ func (g *Graph) Diagnostics() content.Diagnostics {
 	return slices.Clone(g.diags)
 }
 
-func (g *Graph) addEdge(e Edge) {
-	g.mu.Lock()
-	if g.edges == nil {
-		g.edges = map[*content.Page][]Edge{}
-	}
-	g.edges[e.From] = append(g.edges[e.From], e)
-	g.mu.Unlock()
-}
-
 func (g *Graph) addDiag(d content.Diagnostic) {
 	g.mu.Lock()
 	g.diags = append(g.diags, d)
