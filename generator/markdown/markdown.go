@@ -76,7 +76,7 @@ func New(opts Options) *Renderer {
 	if opts.AnchorLabel == "" {
 		opts.AnchorLabel = "Link naar deze kop"
 	}
-	exts := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList}
+	exts := []goldmark.Extender{gfm{}, extension.Footnote, extension.DefinitionList}
 	if opts.Typographer {
 		exts = append(exts, extension.NewTypographer())
 	}
