@@ -1,356 +1,50 @@
 package theme
 
 import (
-	"html/template"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"text/template/parse"
 )
 
 // After escaping and fusing, most of a layout is text, actions that print
-// a field through an escChain, and if, with and range over fields. Each
-// of those costs text/template a walk through reflect: FieldByName and
-// MethodByName for every field, a reflect call of the escaper, fmt.Fprint
-// of its result. So prepare compiles each run of such nodes into a region
-// that does the same in Go, with field indexes cached per type, and puts
-// the region in front of the nodes it replaces:
+// a field through an escChain, if, with and range over fields, and calls
+// of other templates. Each action costs text/template a walk through
+// reflect: FieldByName and MethodByName for every field, a reflect call
+// of the escaper, fmt.Fprint of its result. So prepare compiles each run
+// of such nodes into a region that does the same in Go (region.go), with
+// field indexes cached per type, and puts the region in front of the
+// nodes it replaces:
 //
 //	{{with _kb_run_3 . $i}}{{.}}{{else}}the original nodes{{end}}
 //
 // The region returns its output, or nil whenever it meets anything it
 // does not copy exactly (a method, a map, an interface, a nil pointer, a
 // panic): then the original nodes run, as if the region was not there,
-// so errors and partial output stay html/template's own. Regions hold no
-// methods or functions but escaper chains, so running one and then the
-// original nodes has no effect the original alone would not have.
+// so errors and partial output stay html/template's own. A region calls
+// no methods but time.Time's IsZero and no functions but builtins and
+// the theme's, all pure, so running one and then the original nodes has
+// no effect the original alone would not have.
 
-// A region is a run of nodes compiled to Go.
-type region struct {
-	body   []cnode
-	outer  int // variables passed in
-	locals int // variables range declares
-	bufs   sync.Pool
-}
-
-type cnodeKind uint8
-
-const (
-	cText cnodeKind = iota
-	cPrint
-	cIf
-	cWith
-	cRange
-)
-
-// cnode is one compiled node.
-type cnode struct {
-	kind cnodeKind
-	text []byte    // cText
-	arg  operand   // cPrint, cIf, cWith, cRange
-	esc  *escChain // cPrint
-	// list and elseList are the branches of cIf, cWith and cRange.
-	list, elseList []cnode
-	// keySlot and elemSlot are cRange's variables, locals, -1 for none.
-	keySlot, elemSlot int
-}
-
-// operand is dot or a variable, then fields: .A.B, $x.A, $.
-type operand struct {
-	src    operandSrc
-	slot   int // of an outer or local variable
-	fields []*fieldStep
-}
-
-type operandSrc uint8
-
-const (
-	srcDot   operandSrc = iota
-	srcOuter            // a variable set outside the region
-	srcLocal            // a variable range sets in the region
-)
-
-// fieldStep reads one field, remembering where it is in the last struct
-// type it met.
-type fieldStep struct {
-	name string
-	last atomic.Pointer[fieldPlan]
-}
-
-// fieldPlan is how fieldStep reads name from a struct of type typ.
-type fieldPlan struct {
-	typ   reflect.Type
-	index []int
-	ok    bool // false: text/template would call a method, or fail
-}
-
-func newFieldPlan(typ reflect.Type, name string) *fieldPlan {
-	p := &fieldPlan{typ: typ}
-	// text/template looks for a method of T or *T before a field.
-	if _, ok := reflect.PointerTo(typ).MethodByName(name); ok {
-		return p
-	}
-	f, ok := typ.FieldByName(name)
-	if !ok || !f.IsExported() {
-		return p
-	}
-	p.index, p.ok = f.Index, true
-	return p
-}
-
-// get is text/template's evalField for a field of a struct or of a
-// non-nil pointer to one; ok is false for anything else.
-func (f *fieldStep) get(v reflect.Value) (reflect.Value, bool) {
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return v, false
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return v, false
-	}
-	p := f.last.Load()
-	if p == nil || p.typ != v.Type() {
-		p = newFieldPlan(v.Type(), f.name)
-		f.last.Store(p)
-	}
-	if !p.ok {
-		return v, false
-	}
-	if len(p.index) == 1 {
-		return v.Field(p.index[0]), true
-	}
-	v, err := v.FieldByIndexErr(p.index) // through embedded structs
-	return v, err == nil
-}
-
-// frame is a region's state while it runs.
-type frame struct {
-	dot           reflect.Value
-	outer, locals []reflect.Value
-	out           []byte
-}
-
-// eval is the value of a pipeline of the one command op, as
-// text/template's evalPipeline gives it.
-func (op *operand) eval(f *frame) (reflect.Value, bool) {
-	v := f.dot
-	switch op.src {
-	case srcOuter:
-		v = f.outer[op.slot]
-	case srcLocal:
-		v = f.locals[op.slot]
-	}
-	for _, s := range op.fields {
-		if !v.IsValid() {
-			return v, false
-		}
-		var ok bool
-		if v, ok = s.get(v); !ok {
-			return v, false
-		}
-	}
-	if v.Kind() == reflect.Interface && v.Type().NumMethod() == 0 {
-		v = v.Elem()
-	}
-	return v, true
-}
-
-// run executes the region; nil means "run the original nodes instead".
-func (r *region) run(dot any, outer ...any) (out *string) {
-	if len(outer) != r.outer {
-		return nil
-	}
-	defer func() {
-		if recover() != nil {
-			out = nil
-		}
-	}()
-	var small [8]reflect.Value
-	f := frame{dot: reflect.ValueOf(dot)}
-	vars := small[:]
-	if n := r.outer + r.locals; n > len(small) {
-		vars = make([]reflect.Value, n)
-	}
-	f.outer, f.locals = vars[:r.outer], vars[r.outer:r.outer+r.locals]
-	for i, v := range outer {
-		f.outer[i] = reflect.ValueOf(v)
-	}
-	b, _ := r.bufs.Get().(*[]byte)
-	if b == nil {
-		b = new([]byte)
-	}
-	f.out = (*b)[:0]
-	ok := f.list(r.body)
-	s := string(f.out)
-	if cap(f.out) <= 64<<10 {
-		*b = f.out
-		r.bufs.Put(b)
-	}
-	if !ok {
-		return nil
-	}
-	return &s
-}
-
-func (f *frame) list(nodes []cnode) bool {
-	for i := range nodes {
-		if !f.node(&nodes[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func (f *frame) node(n *cnode) bool {
-	if n.kind == cText {
-		f.out = append(f.out, n.text...)
-		return true
-	}
-	v, ok := n.arg.eval(f)
-	if !ok {
-		return false
-	}
-	switch n.kind {
-	case cPrint:
-		f.out = n.esc.appendValue(f.out, v)
-		return true
-	case cIf, cWith:
-		truth, ok := isTrue(indirectInterface(v))
-		if !ok {
-			return false
-		}
-		switch {
-		case truth && n.kind == cWith:
-			dot := f.dot
-			f.dot = v
-			ok = f.list(n.list)
-			f.dot = dot
-			return ok
-		case truth:
-			return f.list(n.list)
-		}
-		return f.list(n.elseList)
-	case cRange:
-		// Before the first element, as in the else list, range's
-		// variables hold the value ranged over.
-		if n.elemSlot >= 0 {
-			f.locals[n.elemSlot] = v
-		}
-		if n.keySlot >= 0 {
-			f.locals[n.keySlot] = v
-		}
-		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-			if v.IsNil() {
-				return false // text/template fails, or ranges over nothing
-			}
-			v = v.Elem()
-		}
-		if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
-			return false
-		}
-		if v.Len() == 0 {
-			return f.list(n.elseList)
-		}
-		dot := f.dot
-		for i := 0; i < v.Len(); i++ {
-			f.dot = v.Index(i)
-			if n.elemSlot >= 0 {
-				f.locals[n.elemSlot] = f.dot
-			}
-			if n.keySlot >= 0 {
-				f.locals[n.keySlot] = reflect.ValueOf(i)
-			}
-			if !f.list(n.list) {
-				return false
-			}
-		}
-		f.dot = dot
-		return true
-	}
-	return false
-}
-
-// indirectInterface and isTrue are text/template's.
-func indirectInterface(v reflect.Value) reflect.Value {
-	if v.Kind() != reflect.Interface {
-		return v
-	}
-	if v.IsNil() {
-		return reflect.Value{}
-	}
-	return v.Elem()
-}
-
-func isTrue(val reflect.Value) (truth, ok bool) {
-	if !val.IsValid() {
-		return false, true
-	}
-	switch val.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		truth = val.Len() > 0
-	case reflect.Bool:
-		truth = val.Bool()
-	case reflect.Complex64, reflect.Complex128:
-		truth = val.Complex() != 0
-	case reflect.Chan, reflect.Func, reflect.Pointer, reflect.UnsafePointer, reflect.Interface:
-		truth = !val.IsNil()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		truth = val.Int() != 0
-	case reflect.Float32, reflect.Float64:
-		truth = val.Float() != 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		truth = val.Uint() != 0
-	case reflect.Struct:
-		truth = true
-	default:
-		return
-	}
-	return truth, true
-}
-
-var (
-	stringType = reflect.TypeFor[string]()
-	intType    = reflect.TypeFor[int]()
-	htmlType   = reflect.TypeFor[template.HTML]()
-)
-
-// appendValue appends apply(v.Interface()), without boxing the common
-// types.
-func (c *escChain) appendValue(b []byte, v reflect.Value) []byte {
-	if !v.IsValid() {
-		return append(b, c.apply(nil)...)
-	}
-	var s string
-	switch v.Type() {
-	case stringType:
-		s = v.String()
-	case intType:
-		s = strconv.FormatInt(v.Int(), 10)
-	case htmlType:
-		if !c.htmlOnly {
-			return append(b, c.slowString(v.Interface())...)
-		}
-		return append(b, v.String()...)
-	default:
-		return append(b, c.apply(v.Interface())...)
-	}
-	for _, op := range c.ops {
-		s = op(s)
-	}
-	return append(b, s...)
-}
+// maxRegion bounds the nodes of one region, called templates included.
+const maxRegion = 20000
 
 // regionCompiler compiles the nodes of one region, collecting the
 // variables it reads from outside.
 type regionCompiler struct {
-	fused  map[string]*escChain // fused escaper functions by name
-	outer  []string             // variables from outside, by slot
-	scope  []scopeVar           // range variables in scope, innermost last
+	pr     *preparer
+	outer  []string   // variables from outside, by slot
+	scope  []scopeVar // variables declared inside, innermost last
 	locals int
+	// inTemplate is set while compiling a called template, which sees
+	// only its own variables.
+	inTemplate bool
+	calling    []*parse.Tree // the templates being compiled, against recursion
+	size       int
+	// nested counts the lists being compiled: a variable declared at the
+	// top of a region would have to outlive it.
+	nested int
 }
 
 type scopeVar struct {
@@ -360,30 +54,39 @@ type scopeVar struct {
 
 // compile compiles n, or reports false when n is not one a region copies.
 func (c *regionCompiler) compile(n parse.Node) (cnode, bool) {
+	if c.size++; c.size > maxRegion {
+		return cnode{}, false
+	}
 	switch n := n.(type) {
 	case *parse.TextNode:
 		return cnode{kind: cText, text: n.Text}, true
 	case *parse.ActionNode:
 		p := n.Pipe
-		if len(p.Decl) > 0 || len(p.Cmds) != 2 || len(p.Cmds[1].Args) != 1 {
+		if len(p.Decl) == 1 && !p.IsAssign && c.nested > 0 && len(p.Decl[0].Ident) == 1 {
+			arg, ok := c.pipeline(p.Cmds)
+			c.declare(p.Decl[0].Ident[0])
+			return cnode{kind: cDecl, arg: arg, elemSlot: c.locals - 1}, ok
+		}
+		last := len(p.Cmds) - 1
+		if len(p.Decl) > 0 || last < 1 || len(p.Cmds[last].Args) != 1 {
 			return cnode{}, false
 		}
-		id, ok := p.Cmds[1].Args[0].(*parse.IdentifierNode)
-		if !ok || c.fused[id.Ident] == nil {
+		id, ok := p.Cmds[last].Args[0].(*parse.IdentifierNode)
+		if !ok || c.pr.fused[id.Ident] == nil {
 			return cnode{}, false
 		}
-		arg, ok := c.operand(p.Cmds[0])
-		return cnode{kind: cPrint, arg: arg, esc: c.fused[id.Ident]}, ok
+		arg, ok := c.pipeline(p.Cmds[:last])
+		return cnode{kind: cPrint, arg: arg, esc: c.pr.fused[id.Ident]}, ok
 	case *parse.IfNode:
 		return c.branch(cIf, &n.BranchNode)
 	case *parse.WithNode:
 		return c.branch(cWith, &n.BranchNode)
 	case *parse.RangeNode:
 		p := n.Pipe
-		if p == nil || p.IsAssign || len(p.Decl) > 2 || len(p.Cmds) != 1 {
+		if p == nil || p.IsAssign || len(p.Decl) > 2 {
 			return cnode{}, false
 		}
-		arg, ok := c.operand(p.Cmds[0])
+		arg, ok := c.pipeline(p.Cmds)
 		if !ok {
 			return cnode{}, false
 		}
@@ -394,8 +97,7 @@ func (c *regionCompiler) compile(n parse.Node) (cnode, bool) {
 			if len(d.Ident) != 1 {
 				return cnode{}, false
 			}
-			c.scope = append(c.scope, scopeVar{d.Ident[0], c.locals})
-			c.locals++
+			c.declare(d.Ident[0])
 		}
 		// One variable is the element; with two, the first is the index.
 		switch len(p.Decl) {
@@ -410,15 +112,44 @@ func (c *regionCompiler) compile(n parse.Node) (cnode, bool) {
 		}
 		c.scope = c.scope[:depth]
 		return cn, ok
+	case *parse.TemplateNode:
+		return c.template(n)
 	}
 	return cnode{}, false
 }
 
-func (c *regionCompiler) branch(kind cnodeKind, b *parse.BranchNode) (cnode, bool) {
-	if b.Pipe == nil || len(b.Pipe.Decl) > 0 || len(b.Pipe.Cmds) != 1 {
+func (c *regionCompiler) declare(name string) {
+	c.scope = append(c.scope, scopeVar{name, c.locals})
+	c.locals++
+}
+
+// template compiles a call of a template into the template's body, run
+// with its own $ and no other variable.
+func (c *regionCompiler) template(n *parse.TemplateNode) (cnode, bool) {
+	tr := c.pr.trees[n.Name]
+	if tr == nil || n.Pipe == nil || len(n.Pipe.Decl) > 0 || slices.Contains(c.calling, tr) {
 		return cnode{}, false
 	}
-	arg, ok := c.operand(b.Pipe.Cmds[0])
+	arg, ok := c.pipeline(n.Pipe.Cmds)
+	if !ok {
+		return cnode{}, false
+	}
+	scope, inTemplate := c.scope, c.inTemplate
+	c.scope, c.inTemplate = nil, true
+	c.declare("$")
+	cn := cnode{kind: cTemplate, arg: arg, elemSlot: c.scope[0].slot}
+	c.calling = append(c.calling, tr)
+	cn.list, ok = c.list(c.pr.bodies[tr])
+	c.calling = c.calling[:len(c.calling)-1]
+	c.scope, c.inTemplate = scope, inTemplate
+	return cn, ok
+}
+
+func (c *regionCompiler) branch(kind cnodeKind, b *parse.BranchNode) (cnode, bool) {
+	if b.Pipe == nil || len(b.Pipe.Decl) > 0 {
+		return cnode{}, false
+	}
+	arg, ok := c.pipeline(b.Pipe.Cmds)
 	if !ok {
 		return cnode{}, false
 	}
@@ -434,6 +165,13 @@ func (c *regionCompiler) list(l *parse.ListNode) ([]cnode, bool) {
 	if l == nil {
 		return nil, true
 	}
+	// Variables declared in the list end with it.
+	depth := len(c.scope)
+	c.nested++
+	defer func() {
+		c.scope = c.scope[:depth]
+		c.nested--
+	}()
 	out := make([]cnode, 0, len(l.Nodes))
 	for _, n := range l.Nodes {
 		cn, ok := c.compile(n)
@@ -445,23 +183,41 @@ func (c *regionCompiler) list(l *parse.ListNode) ([]cnode, bool) {
 	return out, true
 }
 
-// operand compiles a command that is only dot, a field chain or a
-// variable with fields.
-func (c *regionCompiler) operand(cmd *parse.CommandNode) (operand, bool) {
-	if len(cmd.Args) != 1 {
-		return operand{}, false
+// pipeline compiles commands without declarations: an operand or a
+// call, then calls that take the value before as their last argument.
+func (c *regionCompiler) pipeline(cmds []*parse.CommandNode) (expr, bool) {
+	var x expr
+	for i, cmd := range cmds {
+		var ok bool
+		if id, isFn := cmd.Args[0].(*parse.IdentifierNode); isFn {
+			x, ok = c.call(id.Ident, cmd.Args[1:], x)
+		} else if i == 0 && len(cmd.Args) == 1 {
+			x, ok = c.operand(cmd.Args[0])
+		}
+		if !ok {
+			return nil, false
+		}
+		x = digged{x}
 	}
+	return x, x != nil
+}
+
+// operand compiles dot, a field chain or a variable with fields.
+func (c *regionCompiler) operand(n parse.Node) (expr, bool) {
 	var names []string
-	var op operand
-	switch a := cmd.Args[0].(type) {
+	op := &operand{}
+	switch a := n.(type) {
 	case *parse.DotNode:
 	case *parse.FieldNode:
 		names = a.Ident
 	case *parse.VariableNode:
-		op.src, op.slot = c.variable(a.Ident[0])
+		var ok bool
+		if op.src, op.slot, ok = c.variable(a.Ident[0]); !ok {
+			return nil, false
+		}
 		names = a.Ident[1:]
 	default:
-		return operand{}, false
+		return nil, false
 	}
 	for _, n := range names {
 		op.fields = append(op.fields, &fieldStep{name: n})
@@ -469,46 +225,202 @@ func (c *regionCompiler) operand(cmd *parse.CommandNode) (operand, bool) {
 	return op, true
 }
 
-// variable finds the variable name: the innermost range variable of that
-// name, as text/template's own lookup, or else one from outside.
-func (c *regionCompiler) variable(name string) (operandSrc, int) {
+// variable finds the variable name: the innermost one declared in the
+// region, as text/template's own lookup, or else one from outside.
+func (c *regionCompiler) variable(name string) (operandSrc, int, bool) {
 	for i := len(c.scope) - 1; i >= 0; i-- {
 		if c.scope[i].name == name {
-			return srcLocal, c.scope[i].slot
+			return srcLocal, c.scope[i].slot, true
 		}
+	}
+	if c.inTemplate {
+		return 0, 0, false
 	}
 	for i, n := range c.outer {
 		if n == name {
-			return srcOuter, i
+			return srcOuter, i, true
 		}
 	}
 	c.outer = append(c.outer, name)
-	return srcOuter, len(c.outer) - 1
+	return srcOuter, len(c.outer) - 1, true
+}
+
+// call compiles a call of the function name with args and, unless nil,
+// final, the value before it in the pipeline. It knows the theme's own
+// functions, whose arguments it converts as text/template does, and the
+// builtins builtin runs.
+func (c *regionCompiler) call(name string, args []parse.Node, final expr) (expr, bool) {
+	if fn, ok := c.pr.themeFuncs[name]; ok {
+		return c.themeCall(fn, args, final)
+	}
+	if c.pr.funcs[name] != nil {
+		return nil, false // an escaper or another region
+	}
+	arity := map[string]int{"not": 1, "len": 1, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2, "and": -1, "or": -1, "eq": -2}[name]
+	if arity == 0 || final != nil || arity > 0 && len(args) != arity || arity < 0 && len(args) < -arity {
+		return nil, false
+	}
+	b := &builtin{name: name}
+	for _, a := range args {
+		x, ok := c.builtinArg(a)
+		if !ok {
+			return nil, false
+		}
+		b.args = append(b.args, x)
+	}
+	return b, true
+}
+
+// builtinArg is evalArg for a reflect.Value parameter.
+func (c *regionCompiler) builtinArg(n parse.Node) (expr, bool) {
+	switch a := n.(type) {
+	case *parse.StringNode:
+		return literal{reflect.ValueOf(a.Text)}, true
+	case *parse.BoolNode:
+		return literal{reflect.ValueOf(a.True)}, true
+	case *parse.NumberNode:
+		if a.IsInt && decimal.MatchString(a.Text) {
+			return literal{reflect.ValueOf(int(a.Int64))}, true
+		}
+		return nil, false
+	case *parse.PipeNode:
+		if len(a.Decl) > 0 {
+			return nil, false
+		}
+		return c.pipeline(a.Cmds)
+	}
+	return c.operand(n)
+}
+
+// decimal is a number literal text/template makes an int of.
+var decimal = regexp.MustCompile(`^-?[0-9]{1,18}$`)
+
+var reflectValueType = reflect.TypeFor[reflect.Value]()
+
+func (c *regionCompiler) themeCall(fn reflect.Value, args []parse.Node, final expr) (expr, bool) {
+	typ := fn.Type()
+	numIn := len(args)
+	if final != nil {
+		numIn++
+	}
+	switch {
+	case typ.IsVariadic() && numIn < typ.NumIn()-1,
+		!typ.IsVariadic() && numIn != typ.NumIn(),
+		typ.NumOut() == 0 || typ.NumOut() > 2,
+		typ.NumOut() == 2 && typ.Out(1) != reflect.TypeFor[error](),
+		typ.Out(0) == reflectValueType:
+		return nil, false
+	}
+	param := func(i int) reflect.Type {
+		if typ.IsVariadic() && i >= typ.NumIn()-1 {
+			return typ.In(typ.NumIn() - 1).Elem()
+		}
+		return typ.In(i)
+	}
+	cl := &call{fn: fn}
+	for i, a := range args {
+		x, ok := c.typedArg(a, param(i))
+		if !ok {
+			return nil, false
+		}
+		cl.args = append(cl.args, x)
+	}
+	if final != nil {
+		t := param(numIn - 1)
+		if t == reflectValueType {
+			return nil, false
+		}
+		cl.args = append(cl.args, typedArg{final, t})
+	}
+	return cl, true
+}
+
+// typedArg is evalArg for a parameter of type typ.
+func (c *regionCompiler) typedArg(n parse.Node, typ reflect.Type) (expr, bool) {
+	if typ == reflectValueType {
+		return nil, false
+	}
+	switch a := n.(type) {
+	case *parse.StringNode, *parse.BoolNode, *parse.NumberNode:
+		v, ok := constArg(a, typ)
+		return literal{v}, ok
+	case *parse.PipeNode:
+		if len(a.Decl) > 0 {
+			return nil, false
+		}
+		x, ok := c.pipeline(a.Cmds)
+		return typedArg{x, typ}, ok
+	}
+	x, ok := c.operand(n)
+	return typedArg{x, typ}, ok
+}
+
+// constArg is a literal argument for a parameter of type typ, when
+// text/template takes it without fail.
+func constArg(n parse.Node, typ reflect.Type) (reflect.Value, bool) {
+	v := reflect.New(typ).Elem()
+	switch a := n.(type) {
+	case *parse.StringNode:
+		switch {
+		case typ.Kind() == reflect.String:
+			v.SetString(a.Text)
+			return v, true
+		case typ.Kind() == reflect.Interface && typ.NumMethod() == 0:
+			return reflect.ValueOf(a.Text), true
+		}
+	case *parse.BoolNode:
+		switch {
+		case typ.Kind() == reflect.Bool:
+			v.SetBool(a.True)
+			return v, true
+		case typ.Kind() == reflect.Interface && typ.NumMethod() == 0:
+			return reflect.ValueOf(a.True), true
+		}
+	case *parse.NumberNode:
+		if !a.IsInt || !decimal.MatchString(a.Text) {
+			return v, false
+		}
+		switch {
+		case typ == intType:
+			v.SetInt(a.Int64)
+			return v, true
+		case typ.Kind() == reflect.Interface && typ.NumMethod() == 0:
+			return reflect.ValueOf(int(a.Int64)), true
+		}
+	}
+	return v, false
 }
 
 // weight estimates what running n in Go saves: regions that save less
 // than two actions' work are not worth their own call.
-func weight(n parse.Node) int {
+func (pr *preparer) weight(n parse.Node, depth int) int {
+	if depth > 10 {
+		return 2
+	}
 	switch n := n.(type) {
 	case *parse.ActionNode:
 		return 1
 	case *parse.IfNode:
-		return 1 + max(listWeight(n.List), listWeight(n.ElseList))
+		return 1 + max(pr.listWeight(n.List, depth), pr.listWeight(n.ElseList, depth))
 	case *parse.WithNode:
-		return 1 + max(listWeight(n.List), listWeight(n.ElseList))
+		return 1 + max(pr.listWeight(n.List, depth), pr.listWeight(n.ElseList, depth))
 	case *parse.RangeNode:
-		return 2 + 2*listWeight(n.List)
+		return 2 + 2*pr.listWeight(n.List, depth)
+	case *parse.TemplateNode:
+		if tr := pr.trees[n.Name]; tr != nil {
+			return 1 + pr.listWeight(pr.bodies[tr], depth+1)
+		}
 	}
 	return 0
 }
 
-func listWeight(l *parse.ListNode) int {
+func (pr *preparer) listWeight(l *parse.ListNode, depth int) int {
 	if l == nil {
 		return 0
 	}
 	w := 0
 	for _, n := range l.Nodes {
-		w += weight(n)
+		w += pr.weight(n, depth)
 	}
 	return w
 }
@@ -523,7 +435,7 @@ func (pr *preparer) regions(tr *parse.Tree, list *parse.ListNode) {
 	nodes := list.Nodes
 	out := make([]parse.Node, 0, len(nodes))
 	for i := 0; i < len(nodes); {
-		c := &regionCompiler{fused: pr.fused}
+		c := &regionCompiler{pr: pr}
 		var body []cnode
 		w, j := 0, i
 		for ; j < len(nodes); j++ {
@@ -534,7 +446,7 @@ func (pr *preparer) regions(tr *parse.Tree, list *parse.ListNode) {
 				break
 			}
 			body = append(body, cn)
-			w += weight(nodes[j])
+			w += pr.weight(nodes[j], 0)
 		}
 		switch {
 		case w >= 2:

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // Regions must print what html/template prints, fail where it fails, with
@@ -50,6 +51,7 @@ type diffItem struct {
 	Arr   [2]string
 	Ch    chan int
 	Fn    func() string
+	D     time.Time
 	unexp string
 	diffEmbed
 	diffMeth
@@ -71,7 +73,7 @@ func diffData() []any {
 		LP: []*diffItem{leaf, nil}, LA: []any{"s", 3, nil, leaf, diffItem{S: "any item"}, template.HTML("<em>")},
 		One: []diffItem{{S: "1"}}, Empty: []diffItem{},
 		Arr: [2]string{"x", "y<"}, unexp: "u", diffEmbed: diffEmbed{E: "emb", S: "hidden", diffDeep: diffDeep{PX: "px"}}, diffPtrEmbed: &diffPtrEmbed{PE: "pe"},
-		Fn: func() string { return "fn" },
+		Fn: func() string { return "fn" }, D: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
 	}
 	empty := diffItem{}
 	return []any{full, &full, *leaf, empty, &empty, nil, "just a string", []diffItem{full, empty}, map[string]any{"S": "map"}}
@@ -98,6 +100,16 @@ var diffItemOps = []diffOp{
 	{".PX", kOther}, {".P.S", kOther}, {".F", kOther}, {".I8", kOther}, {".Any", kOther}, {".Err", kOther}, {".Arr", kOther},
 	{".P", kItem}, {".P.P", kItem}, {".Any", kItem}, {".", kItem},
 	{".L", kItems}, {".LP", kItems}, {".One", kItems}, {".Empty", kItems}, {".P.One", kItems}, {".LA", kItems},
+}
+
+// diffCalls are pipelines that call functions, builtins and methods,
+// some of which fail or are not copied by regions.
+var diffCalls = []string{
+	`eq .S "x"`, `not .B`, `and .S .N`, `or .P .Any`, `or .Empty .Nope`, `gt (len .L) 1`, `lt .N 3`, `ne .S .E`,
+	`not .D.IsZero`, `.D.IsZero`, `eq .N 7 8`, `eq .S 1`, `len .P`, `len .S`, `le .I8 .N`, `ge .S "b"`, `eq .B true`,
+	`symbol .N`, `level .S`, `add .N 1`, `symbol (add .N -6)`, `date .D`, `isodate .D`, `t .S`, `tf "count" .N`,
+	`tf "%v-%v" .S .H`, `.N | add 1`, `.S | printf "%s"`, `.D.Year`, `lang`, `date .P.D`, `symbol .S`, `t .H`, `len .Any`,
+	`not`, `eq .Any .S`, `lt .F 2`,
 }
 
 // diffWild are operands that fail, call methods or meet maps, channels
@@ -143,7 +155,12 @@ func diffOperand(r *rand.Rand, dot diffKind, vars []diffVar) diffOp {
 }
 
 func diffNode(r *rand.Rand, depth int, dot diffKind, vars []diffVar) string {
-	op := func() string { return diffOperand(r, dot, vars).text }
+	op := func() string {
+		if dot == kItem && r.IntN(6) == 0 {
+			return diffCalls[r.IntN(len(diffCalls))]
+		}
+		return diffOperand(r, dot, vars).text
+	}
 	texts := []string{"x ", " & ", "<p>", "</p>", "<br>", "\n"}
 	k := r.IntN(14)
 	if depth == 0 && k >= 8 {
@@ -163,13 +180,23 @@ func diffNode(r *rand.Rand, depth int, dot diffKind, vars []diffVar) string {
 	case 6:
 		// Not copied by regions: a function, a script, a variable.
 		return []string{`{{printf "%v" ` + op() + `}}`, `<script>var x = {{` + op() + `}};</script>`,
-			`{{$v := ` + op() + `}}{{$v}}`, `{{` + op() + ` | html}}`, `{{template "part.html" ` + op() + `}}`,
-			`<p data-x={{` + op() + `}}>`}[r.IntN(6)]
+			`{{$v := ` + op() + `}}{{$v}}`, `{{$v := ` + op() + `}}{{if $v}}{{$v := $}}{{$v}}{{end}}{{$v}}{{printf "%v" $v}}`, `{{` + op() + ` | html}}`, `<p data-x={{` + op() + `}}>`}[r.IntN(6)]
 	case 7:
-		return `<textarea>{{` + op() + `}}</textarea>`
+		switch r.IntN(3) {
+		case 0:
+			return `<textarea>{{` + op() + `}}</textarea>`
+		case 1:
+			return `{{template "part.html" ` + op() + `}}`
+		}
+		// item.html calls itself on .P; attr.html is called in an
+		// attribute, where html/template escapes a copy of it.
+		return []string{`{{template "item.html" ` + op() + `}}`, `<a title="{{template "attr.html" ` + op() + `}}">`}[r.IntN(2)]
 	case 8, 9:
 		kw := []string{"if", "with"}[r.IntN(2)]
 		o := diffOperand(r, dot, vars)
+		if dot == kItem && r.IntN(4) == 0 {
+			o = diffOp{diffCalls[r.IntN(len(diffCalls))], kOther}
+		}
 		inner := dot
 		if kw == "with" {
 			inner = o.kind
@@ -222,16 +249,17 @@ func diffNode(r *rand.Rand, depth int, dot diffKind, vars []diffVar) string {
 // renderBoth renders layout with data through a prepared theme (twice:
 // the first Render prepares) and through html/template alone.
 func renderBoth(t testing.TB, layout string, data any) (got, want string, gotErr, wantErr error, ok bool) {
-	part := `<span>{{.}}</span>`
-	th, err := Load("nl", Source{FS: fstest.MapFS{
-		"layouts/page.html": {Data: []byte(layout)},
-		"layouts/part.html": {Data: []byte(part)},
-	}, Name: "."})
+	fsys := diffPartials()
+	fsys["layouts/page.html"] = &fstest.MapFile{Data: []byte(layout)}
+	th, err := Load("nl", Source{FS: fsys, Name: "."})
 	if err != nil {
 		return "", "", nil, nil, false // does not parse
 	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).New("part.html").Parse(part))
-	ref = template.Must(ref.New("page.html").Parse(layout))
+	ref := template.New("").Funcs(th.funcs())
+	for name, f := range fsys {
+		template.Must(ref.New(strings.TrimPrefix(name, "layouts/")).Parse(string(f.Data)))
+	}
+	ref = ref.Lookup("page.html")
 	var b strings.Builder
 	wantErr = ref.Execute(&b, data)
 	want = b.String()
@@ -288,9 +316,20 @@ func TestRegionsEqualHTMLTemplate(t *testing.T) {
 	}
 }
 
+// diffPartials are the templates random layouts call.
+func diffPartials() fstest.MapFS {
+	return fstest.MapFS{
+		"layouts/part.html": {Data: []byte(`<span>{{.}}</span>`)},
+		"layouts/item.html": {Data: []byte(`<b>{{.S}}</b>{{with .P}}<i>{{template "item.html" .}}</i>{{end}}{{range $i, $x := .One}}{{$i}}{{$x.S}}{{$.N}}{{end}}`)},
+		"layouts/attr.html": {Data: []byte(`{{.S}} {{if .B}}{{.N}}{{end}}`)},
+	}
+}
+
 // preparedText is page.html after preparing, as text.
 func preparedText(t testing.TB, layout string) string {
-	th, err := Load("nl", Source{FS: fstest.MapFS{"layouts/page.html": {Data: []byte(layout)}, "layouts/part.html": {Data: []byte(`x`)}}, Name: "."})
+	fsys := diffPartials()
+	fsys["layouts/page.html"] = &fstest.MapFile{Data: []byte(layout)}
+	th, err := Load("nl", Source{FS: fsys, Name: "."})
 	if err != nil {
 		return ""
 	}

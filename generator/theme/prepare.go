@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"text/template/parse"
@@ -70,22 +71,37 @@ func (t *Theme) prepare(name string) (*template.Template, error) {
 			return nil, err // an escaping error: the layout never runs
 		}
 	}
-	pr := &preparer{funcs: template.FuncMap{}, fused: map[string]*escChain{}}
-	seen := map[*parse.Tree]bool{}
+	pr := &preparer{
+		funcs: template.FuncMap{}, fused: map[string]*escChain{}, themeFuncs: map[string]reflect.Value{},
+		trees: map[string]*parse.Tree{}, bodies: map[*parse.Tree]*parse.ListNode{},
+	}
+	for name, fn := range t.funcs() {
+		pr.themeFuncs[name] = reflect.ValueOf(fn)
+	}
+	var trees []*parse.Tree
 	var visit func(tr *parse.Tree)
 	visit = func(tr *parse.Tree) {
-		if tr == nil || seen[tr] {
+		if tr == nil || pr.bodies[tr] != nil {
 			return
 		}
-		seen[tr] = true
+		pr.bodies[tr] = tr.Root
+		trees = append(trees, tr)
 		t.rewriteList(tr, tr.Root, pr, func(called string) {
 			if c := set.Lookup(called); c != nil {
+				pr.trees[called] = c.Tree
 				visit(c.Tree)
 			}
 		})
-		pr.regions(tr, tr.Root)
 	}
 	visit(tm.Tree)
+	// Regions inline called templates as they are before their own
+	// regions are put in.
+	for _, tr := range trees {
+		pr.bodies[tr] = tr.Root.CopyList()
+	}
+	for _, tr := range trees {
+		pr.regions(tr, tr.Root)
+	}
 	set.Funcs(pr.funcs)
 	return tm, nil
 }
@@ -96,6 +112,12 @@ type preparer struct {
 	fused map[string]*escChain // the escChains among them, by name
 	// runs numbers the regions' functions.
 	runs int
+	// themeFuncs are the theme's functions, which regions call.
+	themeFuncs map[string]reflect.Value
+	// trees are the templates the layout calls, by name, and bodies
+	// their lists after rewriting, before regions.
+	trees  map[string]*parse.Tree
+	bodies map[*parse.Tree]*parse.ListNode
 }
 
 // rewriteList rewrites the actions in list and the lists nested in it,
