@@ -167,8 +167,10 @@ func quoteList(s []string) string {
 // Neighbours indexes edges by page, so each page's lists cost its own
 // edges and not the whole site's.
 type Neighbours struct {
-	edges   []Edge
-	out, in map[*content.Page][]int32 // indexes into edges
+	edges []Edge
+	// out and in hold each page's edges (indexes into edges), by the
+	// page's number.
+	out, in [][]int32
 	byTag   map[string][]*content.Page
 	// number numbers the pages, so scores can be kept in a slice.
 	number  map[*content.Page]int32
@@ -191,23 +193,29 @@ const maxShared = 500
 // NewNeighbours indexes the edges and the pages' tags. It keeps edges, which
 // must not change afterwards.
 func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
-	nb := &Neighbours{edges: edges, out: map[*content.Page][]int32{}, in: map[*content.Page][]int32{}, byTag: map[string][]*content.Page{},
-		number: make(map[*content.Page]int32, len(pages))}
-	add := func(p *content.Page) {
-		if _, ok := nb.number[p]; !ok {
-			nb.number[p] = int32(len(nb.pages))
+	nb := &Neighbours{edges: edges, byTag: map[string][]*content.Page{}, number: make(map[*content.Page]int32, len(pages))}
+	num := func(p *content.Page) int32 {
+		n, ok := nb.number[p]
+		if !ok {
+			n = int32(len(nb.pages))
+			nb.number[p] = n
 			nb.pages = append(nb.pages, p)
 		}
+		return n
 	}
 	for _, p := range pages {
-		add(p)
+		num(p)
 	}
+	// Each page's lists are parts of two arrays, sized by a first count:
+	// a site's worth of small slices, grown edge by edge, was most of the
+	// cost of this on every rebuild.
+	from := make([]int32, len(edges)) // the number of each edge's source
+	to := make([]int32, len(edges))
 	for i, e := range edges {
-		nb.out[e.From] = append(nb.out[e.From], int32(i))
-		nb.in[e.To] = append(nb.in[e.To], int32(i))
-		add(e.From)
-		add(e.To)
+		from[i], to[i] = num(e.From), num(e.To)
 	}
+	nb.out = lists(len(nb.pages), from)
+	nb.in = lists(len(nb.pages), to)
 	for _, p := range pages {
 		for _, t := range p.Tags {
 			nb.byTag[t] = append(nb.byTag[t], p)
@@ -216,22 +224,62 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 	// In lists edges in this order; sorting once here, stably, gives
 	// every filtered list its order too. The pages are ranked once, so
 	// the lists (one per page, most edges in all) compare numbers.
-	ranked := slices.Clone(nb.pages)
-	slices.SortFunc(ranked, func(x, y *content.Page) int {
+	ranked := make([]int32, len(nb.pages))
+	for i := range ranked {
+		ranked[i] = int32(i)
+	}
+	slices.SortFunc(ranked, func(a, b int32) int {
+		x, y := nb.pages[a], nb.pages[b]
 		return cmp.Or(cmp.Compare(x.Section, y.Section), content.Compare(x, y))
 	})
-	rank := make(map[*content.Page]int32, len(ranked))
-	for i, p := range ranked {
-		rank[p] = int32(i)
-	}
-	from := make([]int32, len(edges)) // the rank of each edge's source
-	for i, e := range edges {
-		from[i] = rank[e.From]
+	rank := make([]int32, len(nb.pages)) // by page number
+	for i, n := range ranked {
+		rank[n] = int32(i)
 	}
 	for _, in := range nb.in {
-		slices.SortStableFunc(in, func(a, b int32) int { return cmp.Compare(from[a], from[b]) })
+		if len(in) > 1 {
+			slices.SortStableFunc(in, func(a, b int32) int { return cmp.Compare(rank[from[a]], rank[from[b]]) })
+		}
 	}
 	return nb
+}
+
+// lists returns, for each of n pages, the indexes i whose page[i] is it,
+// in order, all in one array.
+func lists(n int, page []int32) [][]int32 {
+	start := make([]int32, n+1)
+	for _, p := range page {
+		start[p+1]++
+	}
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	all := make([]int32, len(page))
+	fill := slices.Clone(start[:n])
+	for i, p := range page {
+		all[fill[p]] = int32(i)
+		fill[p]++
+	}
+	out := make([][]int32, n)
+	for i := range n {
+		out[i] = all[start[i]:start[i+1]:start[i+1]]
+	}
+	return out
+}
+
+// outOf and inOf return the edges that start and end at p.
+func (nb *Neighbours) outOf(p *content.Page) []int32 {
+	if n, ok := nb.number[p]; ok {
+		return nb.out[n]
+	}
+	return nil
+}
+
+func (nb *Neighbours) inOf(p *content.Page) []int32 {
+	if n, ok := nb.number[p]; ok {
+		return nb.in[n]
+	}
+	return nil
 }
 
 func (nb *Neighbours) getScratch() *scratch {
@@ -250,7 +298,7 @@ func (nb *Neighbours) getScratch() *scratch {
 // Out returns the edges of a kind that start at p, in source order.
 func (nb *Neighbours) Out(p *content.Page, kind EdgeKind) []Edge {
 	var out []Edge
-	for _, i := range nb.out[p] {
+	for _, i := range nb.outOf(p) {
 		if e := &nb.edges[i]; e.Kind == kind {
 			out = append(out, *e)
 		}
@@ -268,7 +316,7 @@ func (nb *Neighbours) In(p *content.Page, kind EdgeKind) []Edge {
 		sc = nb.getScratch()
 		defer nb.scratch.Put(sc)
 	}
-	for _, k := range nb.in[p] {
+	for _, k := range nb.inOf(p) {
 		e := &nb.edges[k]
 		if e.Kind != kind || e.From == p {
 			continue
@@ -306,12 +354,12 @@ func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
 		}
 		sc.score[i] += s
 	}
-	for _, i := range nb.out[p] {
+	for _, i := range nb.outOf(p) {
 		e := &nb.edges[i]
 		switch e.Kind {
 		case KindRelation:
 			add(e.To, 2)
-			if in := nb.in[e.To]; len(in) <= maxShared {
+			if in := nb.inOf(e.To); len(in) <= maxShared {
 				for _, j := range in {
 					if f := &nb.edges[j]; f.Kind == KindRelation && f.From != p {
 						add(f.From, 2)
@@ -322,7 +370,7 @@ func (nb *Neighbours) Related(p *content.Page, n int) []*content.Page {
 			add(e.To, 1)
 		}
 	}
-	for _, i := range nb.in[p] {
+	for _, i := range nb.inOf(p) {
 		e := &nb.edges[i]
 		switch e.Kind {
 		case KindRelation:
