@@ -1,6 +1,9 @@
 package search
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // loop runs fn as b.Loop says, and reports the CPU time of the process
 // per run next to the wall time.
@@ -46,16 +49,22 @@ func BenchmarkMemoBuild(b *testing.B) {
 }
 
 // BenchmarkTokenise splits and stems every page on one goroutine, with
-// one tokenizer, as one worker of Memo.tokenise does.
+// one tokenizer, as one worker of Memo.tokenise does: on a site of a
+// large vocabulary, where stemming new words costs most, and on one of a
+// small vocabulary (as kbcorpus writes), where looking words up does.
 func BenchmarkTokenise(b *testing.B) {
-	docs := syntheticDocs(b, benchDocs)
-	b.SetBytes(textBytes(docs))
-	loop(b, func() {
-		tk := newTokenizer()
-		for _, d := range docs {
-			tk.doc(d)
-		}
-	})
+	for _, vocab := range []int{60000, 2000} {
+		b.Run(fmt.Sprintf("vocab=%d", vocab), func(b *testing.B) {
+			docs := syntheticDocsVocab(b, benchDocs, vocab)
+			b.SetBytes(textBytes(docs))
+			loop(b, func() {
+				tk := newTokenizer()
+				for _, d := range docs {
+					tk.doc(d)
+				}
+			})
+		})
+	}
 }
 
 // BenchmarkWords splits every page into words, without looking them up.

@@ -301,8 +301,12 @@ type docTerms struct {
 // tokenizer turns documents into terms; each worker has its own, with its
 // own numbering of terms, renumbered into the index's order afterwards.
 type tokenizer struct {
-	buf     []byte
-	ids     map[string]int32 // folded word → local term number, or -1
+	buf []byte
+	ids map[string]int32 // folded word → local term number, or -1
+	// short caches ids for words of at most sixteen bytes, the most
+	// frequent: a slot is known by the packed word alone, which costs
+	// less than hashing a string for the map.
+	short   *[1 << shortBits]shortSlot
 	number  map[string]int32 // term → local term number
 	terms   []string         // local term number → term
 	count   []int32          // per local term, its count in the field at hand
@@ -314,12 +318,37 @@ type tokenizer struct {
 }
 
 func newTokenizer() *tokenizer {
-	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}}
+	return &tokenizer{ids: map[string]int32{}, number: map[string]int32{}, short: new([1 << shortBits]shortSlot)}
+}
+
+// shortBits is log2 of the slots of tokenizer.short: 96 KiB of them,
+// enough for a site's frequent words.
+const shortBits = 12
+
+// shortSlot is a packed word (see pack) with its id; zero for none.
+type shortSlot struct {
+	word [2]uint64
+	id   int32
 }
 
 // id returns the local number of the term of the word sp found, or -1 if
 // it is no term.
 func (tk *tokenizer) id(sp *splitter) int32 {
+	if sp.short[0] == 0 {
+		return tk.lookup(sp)
+	}
+	// A direct-mapped cache: the top bits of a multiplication pick the
+	// slot, and a word that finds another in it takes its place.
+	h := (sp.short[0] ^ sp.short[1]*0xBF58476D1CE4E5B9) * 0x9E3779B97F4A7C15
+	slot := &tk.short[h>>(64-shortBits)]
+	if slot.word != sp.short {
+		*slot = shortSlot{word: sp.short, id: tk.lookup(sp)}
+	}
+	return slot.id
+}
+
+// lookup is id without the cache of short words.
+func (tk *tokenizer) lookup(sp *splitter) int32 {
 	if id, ok := lookup(tk.ids, sp); ok {
 		return id
 	}

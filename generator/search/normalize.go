@@ -69,6 +69,9 @@ type splitter struct {
 	part  string
 	buf   []byte
 	built bool
+	// short is the word found packed into two numbers (see pack) if it
+	// has at most sixteen bytes; else zero.
+	short [2]uint64
 }
 
 // next finds the next word and reports whether there is one.
@@ -86,14 +89,41 @@ func (s *splitter) next() bool {
 		i++
 	}
 	start := i
-	i += lowerRun(text[i:])
+	n, c0, c1 := lowerRun(text[i:])
+	i += n
 	if i == len(text) || text[i] < utf8.RuneSelf && !isWordByte(text[i]) {
 		s.part, s.built, s.i = text[start:i], false, i
-		return i > start
+		// Most words fit in the eight-byte chunks lowerRun read.
+		switch {
+		case n > 16:
+			s.short = [2]uint64{}
+		case n <= 8 && c0 != 0:
+			s.short = [2]uint64{c0 & (^uint64(0) >> (64 - 8*n)), 0}
+		case n > 8 && c1 != 0:
+			s.short = [2]uint64{c0, c1 & (^uint64(0) >> (128 - 8*n))}
+		default:
+			s.short = pack(s.part)
+		}
+		return n > 0
 	}
 	s.buf, s.i = nextWordSlow(text, i, append(s.buf[:0], text[start:i]...))
 	s.built = true
+	s.short = pack(s.buf)
 	return len(s.buf) > 0
+}
+
+// pack returns w packed into two numbers, eight bytes each, first byte
+// lowest, if it has at most sixteen bytes; else zero. Words have no zero
+// bytes, so the numbers tell the word.
+func pack[S string | []byte](w S) [2]uint64 {
+	var x [2]uint64
+	if len(w) > 16 {
+		return x
+	}
+	for i := len(w) - 1; i >= 0; i-- {
+		x[i/8] = x[i/8]<<8 | uint64(w[i])
+	}
+	return x
 }
 
 // word returns the word found as a string of its own.
@@ -121,22 +151,28 @@ func isWordByte(c byte) bool {
 }
 
 // lowerRun returns the length of the run of lower-case ASCII letters and
-// digits that s starts with. It looks at eight bytes at a time, so that
-// the end of a word costs one mispredicted branch rather than one at
-// every letter.
-func lowerRun(s string) int {
-	n := 0
+// digits that s starts with, and the first and second eight bytes of s
+// packed as pack does, each 0 if s is too short to hold it or the run
+// ended before. It looks at eight bytes at a time, so that the end of a
+// word costs one mispredicted branch rather than one at every letter.
+func lowerRun(s string) (n int, c0, c1 uint64) {
 	for ; n+8 <= len(s); n += 8 {
 		x := uint64(s[n]) | uint64(s[n+1])<<8 | uint64(s[n+2])<<16 | uint64(s[n+3])<<24 |
 			uint64(s[n+4])<<32 | uint64(s[n+5])<<40 | uint64(s[n+6])<<48 | uint64(s[n+7])<<56
+		switch n {
+		case 0:
+			c0 = x
+		case 8:
+			c1 = x
+		}
 		if stop := stopBytes(x); stop != 0 {
-			return n + bits.TrailingZeros64(stop)/8
+			return n + bits.TrailingZeros64(stop)/8, c0, c1
 		}
 	}
 	for n < len(s) && ('a' <= s[n] && s[n] <= 'z' || '0' <= s[n] && s[n] <= '9') {
 		n++
 	}
-	return n
+	return n, c0, c1
 }
 
 // stopBytes returns x with the top bit set in each byte that is no

@@ -14,6 +14,12 @@ import (
 // words and compounds, so the vocabulary grows with the site as real text
 // does.
 func syntheticDocs(t testing.TB, n int) []Doc {
+	return syntheticDocsVocab(t, n, 60000)
+}
+
+// syntheticDocsVocab is syntheticDocs with a vocabulary of at least
+// vocabSize words (all the real ones are always in).
+func syntheticDocsVocab(t testing.TB, n, vocabSize int) []Doc {
 	r := rand.New(rand.NewPCG(uint64(n), 2024))
 	var real []string
 	for _, v := range readStemVectors(t) {
@@ -27,7 +33,7 @@ func syntheticDocs(t testing.TB, n int) []Doc {
 		return onsets[r.IntN(len(onsets))] + nuclei[r.IntN(len(nuclei))] + codas[r.IntN(len(codas))]
 	}
 	vocab := slices.Clone(real)
-	for len(vocab) < 60000 {
+	for len(vocab) < vocabSize {
 		w := syllable() + syllable()
 		if r.IntN(2) == 0 {
 			w += syllable()

@@ -138,9 +138,48 @@ func TestLowerRun(t *testing.T) {
 					break
 				}
 			}
-			if got := lowerRun(string(s)); got != want {
-				t.Errorf("lowerRun(%q) = %d, want %d", s, got, want)
+			got, c0, c1 := lowerRun(string(s))
+			wantC0, wantC1 := pack(s[:8])[0], uint64(0)
+			if want >= 8 {
+				wantC1 = pack(s[8:16])[0]
 			}
+			if got != want || c0 != wantC0 || c1 != wantC1 {
+				t.Errorf("lowerRun(%q) = %d, %x, %x, want %d, %x, %x", s, got, c0, c1, want, wantC0, wantC1)
+			}
+		}
+	}
+}
+
+// TestTokenizerSameAsNormalize checks that the tokenizer, with its cache
+// of short words, counts the terms Normalize gives, text after text
+// through one tokenizer, as a worker of Memo.tokenise does.
+func TestTokenizerSameAsNormalize(t *testing.T) {
+	texts := slices.Clone(wordTexts)
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := strings.Fields(strings.Join(wordTexts, " "))
+	for _, d := range syntheticDocsVocab(t, 50, 3000) {
+		pieces = append(pieces, strings.Fields(d.Body)...)
+	}
+	for range 3000 {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			b.WriteString(" .,-'"[r.IntN(5):][:1])
+		}
+		texts = append(texts, b.String())
+	}
+	tk := newTokenizer()
+	for _, text := range texts {
+		want := map[string]uint64{}
+		for _, term := range Normalize(text) {
+			want[term]++
+		}
+		got := map[string]uint64{}
+		for _, e := range tk.doc(Doc{Body: text}).terms {
+			got[tk.terms[e>>32]] += e & (1<<32 - 1)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("terms of %q (-Normalize +tokenizer):\n%s", text, diff)
 		}
 	}
 }
