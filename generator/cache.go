@@ -78,6 +78,7 @@ type mdEntry struct {
 	body     []byte // the body it was made from; nil when loaded from disk
 	result   *markdown.Result
 	resolved []markdown.Resolved // what each of result.Refs resolved to
+	keys     []string            // what each of result.Refs looks up (resolveIfer.Keys); nil until known
 	html     string              // result.HTML, made once
 	used     uint64
 }
@@ -135,9 +136,12 @@ type extraEntry struct {
 }
 
 // resolveIfer resolves a page's links only if they all resolve as they
-// did before (link's page resolver does).
+// did before (link's page resolver does). Keys are what the links look up
+// in the index, a function of the links alone: an entry keeps them, so a
+// rebuild that checks every page's links does not work them out again.
 type resolveIfer interface {
-	ResolveIf(refs []markdown.Ref, want []markdown.Resolved) bool
+	ResolveIf(refs []markdown.Ref, keys []string, want []markdown.Resolved) bool
+	Keys(refs []markdown.Ref) []string
 }
 
 // peeker resolves a link without recording it.
@@ -221,6 +225,10 @@ func (c *Cache) markdown(gen uint64, p *content.Page, in mdInputs, res markdown.
 	}
 	c.mu.Lock()
 	e := c.md[p.Path]
+	var keys []string
+	if e != nil {
+		keys = e.keys
+	}
 	c.mu.Unlock()
 	if e == nil || e.in != in {
 		return nil
@@ -233,11 +241,21 @@ func (c *Cache) markdown(gen uint64, p *content.Page, in mdInputs, res markdown.
 		return nil
 	}
 	ri, ok := res.(resolveIfer)
-	if !ok || !ri.ResolveIf(e.result.Refs, e.resolved) {
+	if !ok {
+		return nil
+	}
+	newKeys := keys == nil
+	if newKeys {
+		keys = ri.Keys(e.result.Refs)
+	}
+	if !ri.ResolveIf(e.result.Refs, keys, e.resolved) {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if newKeys {
+		e.keys = keys
+	}
 	if e.body == nil && c.dir == "" {
 		e.body = p.Body
 	}

@@ -3,10 +3,12 @@ package generator
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -269,5 +271,39 @@ func TestLazySearchIndexCached(t *testing.T) {
 	}
 	if cache.extras["search"] != before {
 		t.Error("the second build made the search index again instead of taking it from the cache")
+	}
+}
+
+// TestConcurrentBuildsShareCache: builds that run at once on one cache (a
+// dev server may start one before the last has ended) each make what a
+// build without a cache makes. Run it with -race too.
+func TestConcurrentBuildsShareCache(t *testing.T) {
+	src := writeCacheSite(t)
+	want, err := Build(context.Background(), Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{}
+	var wg sync.WaitGroup
+	sites := make([]*Site, 4)
+	errs := make([]error, len(sites))
+	for i := range sites {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sites[i], errs[i] = Build(context.Background(), Options{Source: src, Cache: cache})
+		}()
+	}
+	wg.Wait()
+	for i, s := range sites {
+		if errs[i] != nil {
+			t.Fatalf("build %d: %v", i, errs[i])
+		}
+		sameFiles(t, fmt.Sprintf("build %d of 4 at once", i), s.Files, want.Files)
+	}
+	if again, err := Build(context.Background(), Options{Source: src, Cache: cache}); err != nil || cache.Hits == 0 {
+		t.Fatalf("a build after them: %v, %d hits", err, cache.Hits)
+	} else {
+		sameFiles(t, "a build after them", again.Files, want.Files)
 	}
 }

@@ -201,15 +201,22 @@ func (r pageResolver) diagnostic(ref markdown.Ref, t target) content.Diagnostic 
 // want[i], records them all as Resolve would; it reports whether they
 // did. The render cache uses it to reuse a page's HTML exactly when its
 // links still go where they went; a dev server does this for every page
-// on every save, so it compares without building the hrefs.
-func (r pageResolver) ResolveIf(refs []markdown.Ref, want []markdown.Resolved) bool {
-	if len(refs) != len(want) {
+// on every save, so it compares without building the hrefs. keys, when
+// not nil, are Keys(refs), kept with the render so the names need not be
+// folded again.
+func (r pageResolver) ResolveIf(refs []markdown.Ref, keys []string, want []markdown.Resolved) bool {
+	if len(refs) != len(want) || keys != nil && len(keys) != len(refs) {
 		return false
 	}
 	var buf [16]target
 	ts := buf[:0]
 	for i, ref := range refs {
-		t := r.target(ref)
+		var t target
+		if keys != nil {
+			t = r.targetByKey(ref, keys[i])
+		} else {
+			t = r.target(ref)
+		}
 		if !r.same(ref, t, want[i]) {
 			return false
 		}
@@ -217,6 +224,25 @@ func (r pageResolver) ResolveIf(refs []markdown.Ref, want []markdown.Resolved) b
 	}
 	r.record(refs, ts)
 	return true
+}
+
+// Keys returns what resolving each of refs looks up in the index: a
+// function of the link and the page's folder alone, so a render cache
+// may keep it with the page's render.
+func (r pageResolver) Keys(refs []markdown.Ref) []string {
+	keys := make([]string, len(refs))
+	for i, ref := range refs {
+		switch {
+		case ref.Target == "":
+		case ref.Wiki:
+			keys[i] = Normalize(ref.Target)
+		default:
+			if dest, ok := r.dest(ref); ok && dest != "" {
+				keys[i] = Normalize(dest)
+			}
+		}
+	}
+	return keys
 }
 
 // Peek resolves a link without recording anything; the render cache uses
@@ -272,6 +298,12 @@ func (r pageResolver) same(ref markdown.Ref, t target, want markdown.Resolved) b
 
 // target finds the page a link goes to.
 func (r pageResolver) target(ref markdown.Ref) target {
+	return r.targetByKey(ref, "")
+}
+
+// targetByKey is target, given the link's key (see Keys) or "" to work
+// it out.
+func (r pageResolver) targetByKey(ref markdown.Ref, key string) target {
 	g := r.g
 	var to *content.Page
 	var problem string
@@ -279,21 +311,29 @@ func (r pageResolver) target(ref markdown.Ref) target {
 	case ref.Target == "":
 		to = r.from
 	case ref.Wiki:
-		to, problem = g.lookup(ref.Target, nil, ref.Raw, "[[%s]]")
-	default:
-		dest := strings.TrimSuffix(path.Join(r.from.Dir, ref.Target), ".md")
-		dest = strings.TrimSuffix(dest, "/_index")
-		if dest == "_index" || dest == "." {
-			dest = ""
+		if key != "" {
+			to, problem = g.lookupKey(key, ref.Target, nil, ref.Raw, "[[%s]]")
+		} else {
+			to, problem = g.lookup(ref.Target, nil, ref.Raw, "[[%s]]")
 		}
-		if strings.HasPrefix(dest, "../") || dest == ".." {
+	default:
+		dest, ok := r.dest(ref)
+		switch {
+		case !ok:
 			problem = fmt.Sprintf("link %q points outside the content folder", ref.Raw)
-		} else if dest == "" {
+		case dest == "":
 			to = g.homePage()
-		} else if to = g.Index.ByPath(dest); to == nil {
-			problem = fmt.Sprintf("unresolved link %q: there is no content/%s.md", ref.Raw, dest)
-			if s := g.Index.Suggest(path.Base(dest), nil); s != "" {
-				problem += fmt.Sprintf(" (did you mean %q?)", s)
+		default:
+			if key != "" {
+				to = g.Index.byPath[key]
+			} else {
+				to = g.Index.ByPath(dest)
+			}
+			if to == nil {
+				problem = fmt.Sprintf("unresolved link %q: there is no content/%s.md", ref.Raw, dest)
+				if s := g.Index.Suggest(path.Base(dest), nil); s != "" {
+					problem += fmt.Sprintf(" (did you mean %q?)", s)
+				}
 			}
 		}
 	}
@@ -305,6 +345,21 @@ func (r pageResolver) target(ref markdown.Ref) target {
 		frag = content.Slugify(ref.Fragment)
 	}
 	return target{to: to, frag: frag}
+}
+
+// dest is the page path a Markdown link to a .md file names, relative to
+// the content folder ("" for the home page); not ok when it leaves the
+// content folder.
+func (r pageResolver) dest(ref markdown.Ref) (string, bool) {
+	dest := strings.TrimSuffix(path.Join(r.from.Dir, ref.Target), ".md")
+	dest = strings.TrimSuffix(dest, "/_index")
+	if dest == "_index" || dest == "." {
+		dest = ""
+	}
+	if strings.HasPrefix(dest, "../") || dest == ".." {
+		return "", false
+	}
+	return dest, true
 }
 
 func (g *Graph) homePage() *content.Page {
@@ -319,7 +374,12 @@ func (g *Graph) homePage() *content.Page {
 // lookup resolves a name to exactly one page; otherwise it explains why
 // not, formatting the name with form for the suggestion.
 func (g *Graph) lookup(text string, sections []string, raw, form string) (*content.Page, string) {
-	one, n := g.Index.one(text, sections)
+	return g.lookupKey(Normalize(text), text, sections, raw, form)
+}
+
+// lookupKey is lookup given Normalize(text).
+func (g *Graph) lookupKey(key, text string, sections []string, raw, form string) (*content.Page, string) {
+	one, n := g.Index.one(key, sections)
 	switch n {
 	case 1:
 		return one, ""

@@ -161,10 +161,11 @@ func (ix *Index) Lookup(text string, sections []string) []*content.Page {
 	return out
 }
 
-// one returns the page a name matches when it matches exactly one, and
-// how many it matches: Lookup without its slice, for resolving.
-func (ix *Index) one(text string, sections []string) (*content.Page, int) {
-	byPath, byKey := ix.match(text, sections)
+// one returns the page a name, in normal form, matches when it matches
+// exactly one, and how many it matches: Lookup without its slice, for
+// resolving.
+func (ix *Index) one(key string, sections []string) (*content.Page, int) {
+	byPath, byKey := ix.matchKey(key, sections)
 	if byPath != nil {
 		return byPath, 1
 	}
@@ -182,7 +183,11 @@ func (ix *Index) one(text string, sections []string) (*content.Page, int) {
 // match returns the page whose full path text is, or else the pages
 // that have text as a key, in any section.
 func (ix *Index) match(text string, sections []string) (*content.Page, []*content.Page) {
-	n := Normalize(text)
+	return ix.matchKey(Normalize(text), sections)
+}
+
+// matchKey is match given Normalize(text).
+func (ix *Index) matchKey(n string, sections []string) (*content.Page, []*content.Page) {
 	if p, ok := ix.byPath[n]; ok && strings.Contains(n, "/") && inSections(p, sections) {
 		return p, nil
 	}
