@@ -100,6 +100,9 @@ type Index struct {
 	byPath map[string]*content.Page
 	// names lists every name a page can be found by, for suggestions.
 	names []name
+	// single holds the one-page lists of byKey, most of them, so a rebuild
+	// makes one array for them instead of one each.
+	single []*content.Page
 }
 
 type name struct {
@@ -110,7 +113,9 @@ type name struct {
 
 // NewIndex indexes pages.
 func NewIndex(pages []*content.Page) *Index {
-	ix := &Index{pages: pages, byKey: map[string][]*content.Page{}, byPath: map[string]*content.Page{}}
+	// A page has about four names and two paths.
+	ix := &Index{pages: pages, byKey: make(map[string][]*content.Page, 4*len(pages)), byPath: make(map[string]*content.Page, 2*len(pages)),
+		names: make([]name, 0, 4*len(pages)), single: make([]*content.Page, 0, 4*len(pages))}
 	for _, p := range pages {
 		if p.Kind == content.KindHome {
 			// The home page has no path to link by, but its title works.
@@ -139,8 +144,12 @@ func (ix *Index) add(text string, p *content.Page) {
 	if n == "" {
 		return
 	}
-	if !slices.Contains(ix.byKey[n], p) {
-		ix.byKey[n] = append(ix.byKey[n], p)
+	switch ps := ix.byKey[n]; {
+	case len(ps) == 0 && len(ix.single) < cap(ix.single):
+		ix.single = append(ix.single, p)
+		ix.byKey[n] = ix.single[len(ix.single)-1 : len(ix.single) : len(ix.single)]
+	case !slices.Contains(ps, p):
+		ix.byKey[n] = append(ps, p) // copies a list from single: its capacity is 1
 	}
 	ix.names = append(ix.names, name{text: text, norm: n, page: p})
 }
