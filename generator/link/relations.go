@@ -215,15 +215,15 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 		from[i], to[i] = num(e.From), num(e.To)
 	}
 	nb.out = lists(len(nb.pages), from)
-	nb.in = lists(len(nb.pages), to)
 	for _, p := range pages {
 		for _, t := range p.Tags {
 			nb.byTag[t] = append(nb.byTag[t], p)
 		}
 	}
-	// In lists edges in this order; sorting once here, stably, gives
-	// every filtered list its order too. The pages are ranked once, so
-	// the lists (one per page, most edges in all) compare numbers.
+	// In lists edges by the rank of their source, then in source order:
+	// filtering keeps that order. The pages are ranked once; visiting
+	// them in rank order and each one's edges in order fills every list
+	// sorted, without sorting it.
 	ranked := make([]int32, len(nb.pages))
 	for i := range ranked {
 		ranked[i] = int32(i)
@@ -232,14 +232,16 @@ func NewNeighbours(edges []Edge, pages []*content.Page) *Neighbours {
 		x, y := nb.pages[a], nb.pages[b]
 		return cmp.Or(cmp.Compare(x.Section, y.Section), content.Compare(x, y))
 	})
-	rank := make([]int32, len(nb.pages)) // by page number
-	for i, n := range ranked {
-		rank[n] = int32(i)
+	order := make([]int32, 0, len(edges))
+	for _, n := range ranked {
+		order = append(order, nb.out[n]...)
 	}
-	for _, in := range nb.in {
-		if len(in) > 1 {
-			slices.SortStableFunc(in, func(a, b int32) int { return cmp.Compare(rank[from[a]], rank[from[b]]) })
-		}
+	nb.in = lists(len(nb.pages), to) // the sizes are right; the order is made here
+	fill := make([]int32, len(nb.pages))
+	for _, i := range order {
+		t := to[i]
+		nb.in[t][fill[t]] = i
+		fill[t]++
 	}
 	return nb
 }
