@@ -233,12 +233,7 @@ func (st *state) render(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ids := map[*content.Page][]string{}
 	for p, r := range rendered {
-		for _, h := range r.result.Headings {
-			ids[p] = append(ids[p], h.ID)
-		}
-		ids[p] = append(ids[p], r.extraIDs...)
 		if r.err != nil {
 			site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: cfg.ContentDir + "/" + p.Path, Line: p.BodyLine, Col: 1, Severity: content.Error, Code: "render", Message: r.err.Error()})
 		}
@@ -246,7 +241,17 @@ func (st *state) render(ctx context.Context) error {
 			site.Diagnostics = append(site.Diagnostics, content.Diagnostic{Path: cfg.ContentDir + "/" + p.Path, Line: p.BodyLine, Col: 1, Severity: content.Warning, Code: "highlight", Message: w})
 		}
 	}
-	g.CheckAnchors(ids)
+	g.CheckAnchors(func(p *content.Page) []string {
+		r := rendered[p]
+		if r == nil {
+			return nil
+		}
+		ids := make([]string, 0, len(r.result.Headings)+len(r.extraIDs))
+		for _, h := range r.result.Headings {
+			ids = append(ids, h.ID)
+		}
+		return append(ids, r.extraIDs...)
+	})
 	site.rendered = rendered
 	st.rendered = rendered
 	site.Edges = g.Edges()

@@ -402,17 +402,19 @@ func (g *Graph) lookupKey(key, text string, sections []string, raw, form string)
 }
 
 // CheckAnchors reports links to #fragments that the target page lacks.
-// ids maps each page to the heading IDs it rendered.
-func (g *Graph) CheckAnchors(ids map[*content.Page][]string) {
+// ids returns the heading IDs a page rendered; it is asked only about
+// pages that links with a fragment point at.
+func (g *Graph) CheckAnchors(ids func(*content.Page) []string) {
 	g.mu.Lock()
 	anchors := slices.Clone(g.anchors)
 	g.mu.Unlock()
 	for _, a := range anchors {
-		if slices.Contains(ids[a.edge.To], a.edge.Fragment) {
+		have := ids(a.edge.To)
+		if slices.Contains(have, a.edge.Fragment) {
 			continue
 		}
 		msg := fmt.Sprintf("unresolved link %q: %s has no heading #%s", a.raw, a.edge.To.Path, a.edge.Fragment)
-		if best := closest(a.edge.Fragment, ids[a.edge.To]); best != "" {
+		if best := closest(a.edge.Fragment, have); best != "" {
 			msg += fmt.Sprintf(" (did you mean #%s?)", best)
 		}
 		sev := content.Error
