@@ -196,9 +196,6 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 					return
 				}
 				page, diags := load(i)
-				if page != nil {
-					page.TitleKey = SortKey(page.Title)
-				}
 				results[i] = parsed{page, diags}
 			}
 		}()
@@ -229,7 +226,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 	}
 	slices.SortFunc(set.Pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	for _, p := range set.Pages {
-		if p.IsSection() { // the workers did the others
+		if p.TitleKey == "" { // sectionPage's; Parse did the others
 			p.TitleKey = SortKey(p.Title)
 		}
 	}
@@ -475,6 +472,7 @@ func Parse(name string, src []byte, lim Limits) (*Page, Diagnostics) {
 	}
 	fm := frontMatter{page: p, diags: &diags}
 	p.Title = fm.str("title")
+	p.TitleKey = SortKey(p.Title) // here, so the memo keeps it too
 	if strings.TrimSpace(p.Title) == "" {
 		if _, ok := params["title"]; !ok {
 			diags.Errorf(name, 1, 1, "missing-title", "front matter has no title: add title = \"…\"")
