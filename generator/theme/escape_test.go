@@ -2,6 +2,7 @@ package theme
 
 import (
 	"html/template"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -72,6 +73,10 @@ func TestEscChainMatchesHTMLTemplate(t *testing.T) {
 			if got := c.apply(v); got != want {
 				t.Errorf("%v: apply(%#v) = %q, want %q", names, v, got, want)
 			}
+			// Regions print through appendValue.
+			if got := string(c.appendValue([]byte("<"), reflect.ValueOf(v))); got != "<"+want {
+				t.Errorf("%v: appendValue(%#v) = %q, want %q", names, v, got, "<"+want)
+			}
 		}
 	}
 }
@@ -130,6 +135,9 @@ func FuzzEscChain(f *testing.F) {
 			}
 			if got := c.apply(s); got != want {
 				t.Errorf("apply(%q) = %q, want %q (valid UTF-8: %v)", s, got, want, utf8.ValidString(s))
+			}
+			if got := string(c.appendValue(nil, reflect.ValueOf(s))); got != want {
+				t.Errorf("appendValue(%q) = %q, want %q", s, got, want)
 			}
 		}
 	})
