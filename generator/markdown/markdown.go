@@ -17,7 +17,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -84,7 +83,6 @@ func New(opts Options) *Renderer {
 		renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{
 			unsafe:           opts.UnsafeHTML,
 			highlightTimeout: opts.HighlightTimeout,
-			formatter:        chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(false)),
 			anchorLabelHTML:  html.EscapeString(opts.AnchorLabel),
 		}, 100)),
 	}

@@ -12,9 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
@@ -26,7 +24,6 @@ import (
 type nodeRenderer struct {
 	unsafe           bool
 	highlightTimeout time.Duration
-	formatter        *chromahtml.Formatter
 	anchorLabelHTML  string // accessible name of heading anchors, escaped once
 	// lexer finds the lexer for a language; nil means chroma's registry.
 	lexer func(lang string) chroma.Lexer
@@ -234,11 +231,21 @@ func (r *nodeRenderer) highlightBlock(doc *ast.Document, lang, code string) (str
 }
 
 // highlight tokenises code with the lexer for lang within budget and
-// formats it. The lexer runs in its own goroutine; the tokens are taken one
-// by one, without chroma's coalescing (which reads on until the token type
-// changes), so a stopped lexer stops within one token instead of burning
-// on for tens of seconds after the budget.
-func (r *nodeRenderer) highlight(lang, code string, budget time.Duration) (out string, err error) {
+// formats it.
+func (r *nodeRenderer) highlight(lang, code string, budget time.Duration) (string, error) {
+	tokens, err := r.tokenise(lang, code, budget)
+	if err != nil {
+		return "", err
+	}
+	return r.format(tokens)
+}
+
+// tokenise runs the lexer for lang over code within budget. The lexer runs
+// in its own goroutine; the tokens are taken one by one, without chroma's
+// coalescing (which reads on until the token type changes), so a stopped
+// lexer stops within one token instead of burning on for tens of seconds
+// after the budget.
+func (r *nodeRenderer) tokenise(lang, code string, budget time.Duration) ([]chroma.Token, error) {
 	lookup := r.lexer
 	if lookup == nil {
 		lookup = lexers.Get
@@ -251,7 +258,7 @@ func (r *nodeRenderer) highlight(lang, code string, budget time.Duration) (out s
 		lexer = lookup(lang)
 	}
 	if lexer == nil {
-		return "", errors.New("unknown language")
+		return nil, errors.New("unknown language")
 	}
 	type result struct {
 		tokens []chroma.Token
@@ -289,12 +296,12 @@ func (r *nodeRenderer) highlight(lang, code string, budget time.Duration) (out s
 	case res = <-done:
 	case <-timer.C:
 		stop.Store(true)
-		return "", fmt.Errorf("highlighting took longer than %v (limits.highlight_timeout)", budget)
+		return nil, fmt.Errorf("highlighting took longer than %v (limits.highlight_timeout)", budget)
 	}
 	if res.err != nil {
-		return "", res.err
+		return nil, res.err
 	}
-	return r.format(coalesce(res.tokens))
+	return coalesce(res.tokens), nil
 }
 
 // coalesce merges runs of tokens of one type, as chroma.Coalesce does, in
@@ -313,8 +320,12 @@ func coalesce(tokens []chroma.Token) []chroma.Token {
 	return out
 }
 
-// format turns tokens into HTML; a formatter panic is an error, not a
-// crashed page.
+// format turns tokens into HTML; a panic is an error, not a crashed page.
+//
+// The HTML is byte for byte that of chroma's HTML formatter with
+// WithClasses(true) and no other option (TestFormatLikeChroma holds it to
+// that), written without chroma's fmt.Sprintf for every token, which cost
+// more than the rest of the formatting.
 func (r *nodeRenderer) format(tokens []chroma.Token) (out string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -322,8 +333,50 @@ func (r *nodeRenderer) format(tokens []chroma.Token) (out string, err error) {
 		}
 	}()
 	var b strings.Builder
-	if err := r.formatter.Format(&b, styles.Fallback, chroma.Literator(tokens...)); err != nil {
-		return "", err
+	b.WriteString(codeStart)
+	for _, line := range chroma.SplitTokensIntoLines(tokens) {
+		b.WriteString(lineStart)
+		for _, t := range line {
+			if cls := tokenClass(t.Type); cls != "" {
+				b.WriteString(`<span class="`)
+				b.WriteString(cls)
+				b.WriteString(`">`)
+				b.WriteString(html.EscapeString(t.Value))
+				b.WriteString(`</span>`)
+			} else {
+				b.WriteString(html.EscapeString(t.Value))
+			}
+		}
+		b.WriteString(lineEnd)
 	}
+	b.WriteString(codeEnd)
 	return b.String(), nil
+}
+
+// What chroma's formatter writes around the code and around each line.
+var (
+	codeStart = `<pre` + classAttr(chroma.PreWrapper) + `><code>`
+	codeEnd   = `</code></pre>`
+	lineStart = `<span` + classAttr(chroma.Line) + `><span` + classAttr(chroma.CodeLine) + `>`
+	lineEnd   = `</span></span>`
+)
+
+// tokenClass is the CSS class of a token type: that of the type, or of its
+// nearest parent type that has one, as chroma's formatter finds it.
+func tokenClass(t chroma.TokenType) string {
+	for t != 0 {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			return cls
+		}
+		t = t.Parent()
+	}
+	return chroma.StandardTypes[t]
+}
+
+// classAttr is the class attribute of a token type, or "".
+func classAttr(t chroma.TokenType) string {
+	if cls := tokenClass(t); cls != "" {
+		return ` class="` + cls + `"`
+	}
+	return ""
 }

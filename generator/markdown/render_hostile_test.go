@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/renderer"
@@ -34,9 +33,6 @@ func cpuTime(t *testing.T) time.Duration {
 // testRenderer is a goldmark instance with only kennisbank's node
 // renderer, so a test can give it its own lexers.
 func testRenderer(r *nodeRenderer) goldmark.Markdown {
-	if r.formatter == nil {
-		r.formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(false))
-	}
 	return goldmark.New(goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(r, 100))))
 }
 
