@@ -307,15 +307,22 @@ func (r *nodeRenderer) tokenise(lang, code string, budget time.Duration) ([]chro
 // coalesce merges runs of tokens of one type, as chroma.Coalesce does, in
 // one pass.
 func coalesce(tokens []chroma.Token) []chroma.Token {
-	var out []chroma.Token
-	var b strings.Builder
-	for i, t := range tokens {
-		b.WriteString(t.Value)
-		if i+1 < len(tokens) && tokens[i+1].Type == t.Type {
-			continue
+	out := tokens[:0] // merging only shortens: it can work in place
+	for i := 0; i < len(tokens); {
+		j := i + 1
+		for j < len(tokens) && tokens[j].Type == tokens[i].Type {
+			j++
 		}
-		out = append(out, chroma.Token{Type: t.Type, Value: b.String()})
-		b.Reset()
+		t := chroma.Token{Type: tokens[i].Type, Value: tokens[i].Value}
+		if j > i+1 { // a token alone keeps its string
+			var b strings.Builder
+			for _, u := range tokens[i:j] {
+				b.WriteString(u.Value)
+			}
+			t.Value = b.String()
+		}
+		out = append(out, t)
+		i = j
 	}
 	return out
 }
