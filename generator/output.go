@@ -78,6 +78,10 @@ func generated(kind content.Kind, url, title string) *content.Page {
 // derive makes the generated pages: tags, authors, matrices, comparisons,
 // the A–Z index and the 404 page.
 func (o *output) derive() {
+	// The neighbours need only the edges and the pages: they are worked
+	// out on the other core meanwhile (a dev server does this per save).
+	nb := make(chan *link.Neighbours, 1)
+	go func() { nb <- link.NewNeighbours(o.site.Edges, o.site.Pages) }()
 	o.pages = slices.Clone(o.site.Pages)
 	byURL := map[string]*content.Page{}
 	for _, p := range o.pages {
@@ -202,7 +206,7 @@ func (o *output) derive() {
 			o.sections[p.Dir] = p.Title
 		}
 	}
-	o.nb = link.NewNeighbours(o.site.Edges, o.site.Pages)
+	o.nb = <-nb
 }
 
 // slugify is content.Slugify, remembered for slug: tags and author names
