@@ -3,11 +3,16 @@ package theme
 import (
 	"errors"
 	"html/template"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Regions must print what html/template prints, fail where it fails, with
@@ -362,4 +367,45 @@ func FuzzRegions(f *testing.F) {
 			compareRender(t, layout, d)
 		}
 	})
+}
+
+// TestDefaultPageEqualsHTMLTemplate renders the default theme's
+// page.html, which runs in regions, and html/template alone.
+func TestDefaultPageEqualsHTMLTemplate(t *testing.T) {
+	fsys := os.DirFS("../../themes/default")
+	th, err := Load("nl", Source{FS: fsys, Name: "themes/default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := template.New("").Funcs(th.funcs())
+	err = fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err == nil {
+			_, err = ref.New(path.Base(p)).Parse(string(b))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := benchPageData()
+	var want strings.Builder
+	if err := ref.Lookup("page.html").Execute(&want, data); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, err := th.Render("page.html", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), string(got)); diff != "" {
+			t.Errorf("page.html differs (-html/template +prepared):\n%s", diff)
+		}
+	}
+	if !strings.HasPrefix(th.tmplFor(t, "page.html"), "{{with _kb_run_0 .}}") {
+		t.Errorf("page.html does not start with a region:\n%s", th.tmplFor(t, "page.html"))
+	}
 }
