@@ -111,6 +111,7 @@ func Build(ctx context.Context, opts Options) (*Site, error) {
 		return nil, err
 	}
 	st.gen = opts.Cache.begin()
+	opts.Cache.fit(len(st.set.Pages))
 	done := false
 	defer func() { opts.Cache.end(st.gen, done) }()
 	site := st.site

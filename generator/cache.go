@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -44,8 +45,9 @@ type Cache struct {
 	parsed  content.Memo // the pages of the files a build read
 
 	// size is about how many bytes the entries hold; budget, when not
-	// zero, bounds it (see diskBudget).
-	size, budget int64
+	// zero, bounds it (see diskBudget), and so does fitted, when not
+	// zero, for a big site (see fit).
+	size, budget, fitted int64
 
 	// dir is the folder of a persistent cache; "" keeps it in memory.
 	dir      string
@@ -64,9 +66,38 @@ type Cache struct {
 // 350 MB). The dev server's cache, in memory, holds one site as it is.
 const diskBudget = 512 << 20
 
+// buildBytesPerPage is about what a build itself holds per page under
+// the default memory limit (a 50,000-page build peaks near 1.8 GB).
+const buildBytesPerPage = 36 << 10
+
+// fit makes a cache kept on disk fit beside a build of n pages within
+// the memory limit (runtime/debug.SetMemoryLimit, which kennisbank build
+// sets): the budget is at most half of what the build leaves.
+// A site too big for that builds as with --no-cache instead of holding
+// a cache and the build in more memory than the limit; entries already
+// read beyond the budget are dropped before the build renders.
+func (c *Cache) fit(n int) {
+	if c == nil || c.dir == "" {
+		return
+	}
+	left := debug.SetMemoryLimit(-1) - int64(n)*buildBytesPerPage
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fitted = max(left/2, 1) // 1: nothing fits; 0 would be no bound
+	if !c.room(0) {
+		c.md, c.pages, c.extras = nil, nil, nil
+		c.size = 0
+		c.changed = true
+	}
+}
+
 // room reports whether n more bytes of entries may be kept; under c.mu.
 func (c *Cache) room(n int64) bool {
-	return c.budget == 0 || c.size+n <= c.budget
+	b := c.budget
+	if c.fitted > 0 && (b == 0 || c.fitted < b) {
+		b = c.fitted
+	}
+	return b == 0 || c.size+n <= b
 }
 
 // mdEntry is one page's rendered Markdown.

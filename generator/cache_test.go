@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -305,5 +306,49 @@ func TestConcurrentBuildsShareCache(t *testing.T) {
 		t.Fatalf("a build after them: %v, %d hits", err, cache.Hits)
 	} else {
 		sameFiles(t, "a build after them", again.Files, want.Files)
+	}
+}
+
+// TestCacheFitsMemoryLimit: a disk cache gives way to the build when the
+// site is too big for both within the memory limit (at 50,000 pages a
+// cache beside the build took 3.5 GB against a 1.8 GB limit): it keeps
+// nothing, drops what an earlier run kept, and the build is a clean one.
+func TestCacheFitsMemoryLimit(t *testing.T) {
+	src := writeCacheSite(t)
+	clean, err := Build(context.Background(), Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	roomy := OpenCache(dir)
+	if _, err := Build(context.Background(), Options{Source: src, Cache: roomy}); err != nil {
+		t.Fatal(err)
+	}
+	if roomy.size == 0 {
+		t.Fatal("with memory to spare the cache kept nothing")
+	}
+	if err := roomy.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A limit that the build alone fills.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(len(clean.Pages)) * buildBytesPerPage))
+	tight := OpenCache(dir)
+	site, err := Build(context.Background(), Options{Source: src, Cache: tight})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (Empty pages' entries hold nothing and may stay.)
+	if tight.size != 0 || len(tight.pages) != 0 || tight.Hits != 0 {
+		t.Errorf("under a tight limit the cache holds %d bytes, %d pages, %d hits", tight.size, len(tight.pages), tight.Hits)
+	}
+	sameFiles(t, "under a tight limit", site.Files, clean.Files)
+	if err := tight.Save(); err != nil {
+		t.Fatal(err)
+	}
+	again := OpenCache(dir)
+	again.load()
+	if again.size != 0 {
+		t.Errorf("the saved cache still holds %d bytes", again.size)
 	}
 }
