@@ -126,7 +126,7 @@ func (c *CLI) build(ctx context.Context, args []string) int {
 	memprofile := fs.String("memprofile", "", "write a heap profile to this file after the build")
 	cacheDir := fs.String("cache", "", "keep the build cache in this folder, outside the output folder\n(default: a folder for this site in the user's cache folder)")
 	noCache := fs.Bool("no-cache", false, "build everything afresh, without reading or writing a cache")
-	memLimit := fs.String("memory-limit", "", "soft limit on the memory the build uses (e.g. 1GiB, 4GiB; off for none): near it\nthe garbage collector works harder (default: GOMEMLIMIT if set, else "+defaultMemoryLimit+")")
+	memLimit := memoryLimitFlag(fs)
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -337,19 +337,17 @@ func (c *CLI) new(args []string) int {
 // larger builds too, more slowly; raise the limit for speed.
 const defaultMemoryLimit = "1792MiB"
 
-// buildGCPercent is the garbage collector's GOGC for a build: the heap may
-// grow to three times what is live before a collection, not twice. A
-// build makes a lot of short-lived garbage around data that lives to the
-// end; at 10,000 pages this saves about 9% of the CPU for 250 MB more,
-// and the memory limit still bounds big sites.
-const buildGCPercent = 200
+// memoryLimitFlag registers --memory-limit, for build and serve.
+func memoryLimitFlag(fs *flag.FlagSet) *string {
+	return fs.String("memory-limit", "", "soft limit on the memory kennisbank uses (e.g. 1GiB, 4GiB; off for none): near it\nthe garbage collector works harder (default: GOMEMLIMIT if set, else "+defaultMemoryLimit+")")
+}
 
 // setMemoryLimit applies --memory-limit; without the flag a GOMEMLIMIT in
 // the environment, which the Go runtime has applied already, stands. It
-// sets GOGC to buildGCPercent, unless the environment sets GOGC.
+// sets GOGC to generator.GCPercent, unless the environment sets GOGC.
 func (c *CLI) setMemoryLimit(value string) error {
 	if c.Getenv("GOGC") == "" {
-		debug.SetGCPercent(buildGCPercent)
+		debug.SetGCPercent(generator.GCPercent)
 	}
 	if value == "" {
 		if c.Getenv("GOMEMLIMIT") != "" {

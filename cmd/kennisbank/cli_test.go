@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
+
+	"kennisbank/generator"
 )
 
 // site is a small valid site; tests add or replace files.
@@ -462,7 +464,7 @@ func TestMemoryLimit(t *testing.T) {
 	for _, tt := range []struct {
 		env  map[string]string
 		want int
-	}{{nil, buildGCPercent}, {map[string]string{"GOGC": "50"}, 77}} {
+	}{{nil, generator.GCPercent}, {map[string]string{"GOGC": "50"}, 77}} {
 		debug.SetGCPercent(77)
 		if r := run(t, tt.env, "build", "--quiet", "--no-cache", "--source", dir); r.code != 0 {
 			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -470,5 +472,30 @@ func TestMemoryLimit(t *testing.T) {
 		if got := debug.SetGCPercent(77); got != tt.want {
 			t.Errorf("env %v: GOGC %d, want %d", tt.env, got, tt.want)
 		}
+	}
+}
+
+// TestServeMemorySettings: serve runs with the same garbage collector
+// settings as build (generator.GCPercent and --memory-limit), and refuses
+// a limit it cannot read.
+func TestServeMemorySettings(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	dir := t.TempDir()
+	writeSite(t, dir, "")
+	// A cancelled context: serve sets up, then stops.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	c := &CLI{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	c.Run(ctx, []string{"serve", "--source", dir, "--port", "0", "--memory-limit", "3GiB"})
+	if got := debug.SetGCPercent(100); got != generator.GCPercent {
+		t.Errorf("serve: GOGC %d, want %d", got, generator.GCPercent)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
+		t.Errorf("serve --memory-limit 3GiB: limit %d", got)
+	}
+	if r := run(t, nil, "serve", "--source", dir, "--memory-limit", "veel"); r.code != 2 || !strings.Contains(r.stderr, "--memory-limit") {
+		t.Errorf("serve --memory-limit veel: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

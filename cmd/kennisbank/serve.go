@@ -16,12 +16,17 @@ func (c *CLI) serve(ctx context.Context, args []string) int {
 	bind := fs.String("bind", "127.0.0.1", "address to listen on; 0.0.0.0 opens the site to your whole network")
 	port := fs.Int("port", 1313, "TCP port (0 picks a free one)")
 	open := fs.Bool("open", false, "open the site in the default browser")
+	memLimit := memoryLimitFlag(fs)
 	poll := fs.Duration("poll", 0, "poll for changes at this interval instead of watching (e.g. 1s, for network drives);\nwhen the system cannot watch, serve polls every second anyway")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	if *poll < 0 {
 		fmt.Fprintf(c.Stderr, "kennisbank serve: --poll must be positive, not %v\n", *poll)
+		return 2
+	}
+	if err := c.setMemoryLimit(*memLimit); err != nil {
+		fmt.Fprintf(c.Stderr, "kennisbank: %v\n", err)
 		return 2
 	}
 	opts, err := c.options(b)

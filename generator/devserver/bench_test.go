@@ -8,10 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"kennisbank/generator"
 )
 
 // BenchmarkEditLatency measures edit-to-visible latency: from writing a
@@ -26,6 +29,8 @@ import (
 // the page), on the example site of this repository and on a generated
 // site of 10,000 pages (skipped with -short).
 func BenchmarkEditLatency(b *testing.B) {
+	// The garbage collector as kennisbank serve sets it.
+	defer debug.SetGCPercent(debug.SetGCPercent(generator.GCPercent))
 	b.Run("site=example", func(b *testing.B) {
 		dir := b.TempDir()
 		copyDir(b, "../../content", filepath.Join(dir, "content"))
