@@ -207,7 +207,7 @@ func begin(ctx context.Context, opts Options) (*state, error) {
 	st.site.Pages = set.Pages
 
 	// theme
-	th, err := loadTheme(opts.Source, cfg)
+	th, err := loadTheme(opts.Source, cfg, opts.Cache.themeCache())
 	if err != nil {
 		st.site.Diagnostics = append(st.site.Diagnostics, templateDiagnostics(err)...)
 		return st, st.site.fail()
@@ -286,7 +286,7 @@ func prefix(ds content.Diagnostics, dir string) content.Diagnostics {
 	return out
 }
 
-func loadTheme(source string, cfg *config.Config) (*theme.Theme, error) {
+func loadTheme(source string, cfg *config.Config, cache *theme.Cache) (*theme.Theme, error) {
 	var base fs.FS
 	name := "themes/" + cfg.Theme
 	if dir := filepath.Join(source, "themes", cfg.Theme); isDir(dir) {
@@ -302,7 +302,7 @@ func loadTheme(source string, cfg *config.Config) (*theme.Theme, error) {
 		base = sub
 		name = "themes/" + cfg.Theme
 	}
-	return theme.Load(cfg.Language, theme.Source{FS: base, Name: name}, theme.Source{FS: os.DirFS(source), Name: "."})
+	return cache.Load(cfg.Language, theme.Source{FS: base, Name: name}, theme.Source{FS: os.DirFS(source), Name: "."})
 }
 
 func isDir(p string) bool {

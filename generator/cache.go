@@ -11,6 +11,7 @@ import (
 	"kennisbank/generator/content"
 	"kennisbank/generator/markdown"
 	"kennisbank/generator/search"
+	"kennisbank/generator/theme"
 )
 
 // Cache memoises the pure steps of a build across builds (see "Rebuilds:
@@ -43,6 +44,7 @@ type Cache struct {
 	keys    keyer
 	search  search.Memo  // the terms of each page, for the search index
 	parsed  content.Memo // the pages of the files a build read
+	themes  theme.Cache  // the last theme loaded
 
 	// size is about how many bytes the entries hold; budget, when not
 	// zero, bounds it (see diskBudget), and so does fitted, when not
@@ -178,6 +180,14 @@ type resolveIfer interface {
 // peeker resolves a link without recording it.
 type peeker interface {
 	Peek(markdown.Ref) markdown.Resolved
+}
+
+// themeCache returns the cache of loaded themes, or nil without a cache.
+func (c *Cache) themeCache() *theme.Cache {
+	if c == nil {
+		return nil
+	}
+	return &c.themes
 }
 
 // parseMemo returns the memo of parsed files, or nil without a cache.
