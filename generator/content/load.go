@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -99,7 +98,70 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 		path  string
 		entry fs.DirEntry
 	}
-	var sources []source // Markdown files, in walk order
+	type parsed struct {
+		page  *Page
+		diags Diagnostics
+	}
+	load := func(src source) (*Page, Diagnostics) {
+		// The stat happens here, on every core, not in the walk: a dev
+		// server's rebuild mostly stats files it will not read.
+		p, size, st := src.path, int64(-1), stat{}
+		var diags Diagnostics
+		info, err := src.entry.Info()
+		if err == nil {
+			// A huge file is refused before it is read, not after.
+			if max := opts.Limits.MaxFileSize; info.Size() > int64(max) {
+				diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
+				return nil, diags
+			}
+			size = info.Size()
+			if opts.Memo != nil {
+				st, _ = statOf(info)
+			}
+		}
+		if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
+			return page, diags
+		}
+		read := time.Now()
+		b, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1, size)
+		if err != nil {
+			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
+			return nil, diags
+		}
+		return opts.Memo.parse(p, b, opts.Limits, st, read)
+	}
+	// Stat, read and parse on every core while the walk goes on; gather
+	// in walk order, so the result does not depend on scheduling.
+	type job struct {
+		i   int
+		src source
+	}
+	type result struct {
+		i int
+		parsed
+	}
+	jobs := make(chan job, 256)
+	var mu sync.Mutex
+	var done []result
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []result
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				page, diags := load(j.src)
+				mine = append(mine, result{j.i, parsed{page, diags}})
+			}
+			mu.Lock()
+			done = append(done, mine...)
+			mu.Unlock()
+		}()
+	}
+	n := 0 // Markdown files, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
@@ -143,66 +205,21 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Set, Diagnostics) {
 			set.Files = append(set.Files, p)
 			return nil
 		}
-		sources = append(sources, source{path: p, entry: d})
+		jobs <- job{n, source{path: p, entry: d}}
+		n++
 		return nil
 	})
 	if err != nil {
 		diags.Errorf(".", 0, 0, "read", "loading content: %v", err)
 	}
-	// Read and parse on every core; gather in walk order, so the result
-	// does not depend on scheduling.
-	type parsed struct {
-		page  *Page
-		diags Diagnostics
-	}
-	results := make([]parsed, len(sources))
-	load := func(i int) (*Page, Diagnostics) {
-		// The stat happens here, on every core, not in the walk: a dev
-		// server's rebuild mostly stats files it will not read.
-		p, size, st := sources[i].path, int64(-1), stat{}
-		var diags Diagnostics
-		info, err := sources[i].entry.Info()
-		if err == nil {
-			// A huge file is refused before it is read, not after.
-			if max := opts.Limits.MaxFileSize; info.Size() > int64(max) {
-				diags.Errorf(p, 0, 0, "too-large", "file is %d bytes, more than the limit of %d (limits.max_file_size in site.toml)", info.Size(), max)
-				return nil, diags
-			}
-			size = info.Size()
-			if opts.Memo != nil {
-				st, _ = statOf(info)
-			}
-		}
-		if page, diags, ok := opts.Memo.known(p, st, opts.Limits); ok {
-			return page, diags
-		}
-		read := time.Now()
-		src, err := readAtMost(fsys, p, opts.Limits.MaxFileSize+1, size)
-		if err != nil {
-			diags.Errorf(p, 0, 0, "read", "cannot read: %v", err)
-			return nil, diags
-		}
-		return opts.Memo.parse(p, src, opts.Limits, st, read)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(sources))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(sources) || ctx.Err() != nil {
-					return
-				}
-				page, diags := load(i)
-				results[i] = parsed{page, diags}
-			}
-		}()
-	}
+	close(jobs)
 	wg.Wait()
 	if ctx.Err() == nil {
 		opts.Memo.finish()
+	}
+	results := make([]parsed, n)
+	for _, r := range done {
+		results[r.i] = r.parsed
 	}
 	for _, r := range results {
 		diags = append(diags, r.diags...)
