@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -332,13 +333,17 @@ func (o *output) renderPages(ctx context.Context) error {
 		errs  []string
 	}
 	results := make([]result, len(o.pages))
-	jobs := make(chan int)
+	var next atomic.Int64 // the next page, as in renderMarkdown
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(o.pages) || ctx.Err() != nil {
+					return
+				}
 				results[i].files, results[i].errs = o.renderPage(o.pages[i])
 				if o.opts.Sink != nil {
 					o.sink(results[i].files)
@@ -351,13 +356,6 @@ func (o *output) renderPages(ctx context.Context) error {
 			}
 		}()
 	}
-	for i := range o.pages {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return err
