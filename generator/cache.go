@@ -190,12 +190,24 @@ func (c *Cache) themeCache() *theme.Cache {
 	return &c.themes
 }
 
-// parseMemo returns the memo of parsed files, or nil without a cache.
+// parseMemo returns the memo of parsed files, or nil. Only a cache in
+// memory keeps one: it serves the next build in the same process (the
+// dev server's); a cache on disk serves the next run, and a memo would
+// only hold every page's source until the build ends.
 func (c *Cache) parseMemo() *content.Memo {
-	if c == nil {
+	if c == nil || c.dir != "" {
 		return nil
 	}
 	return &c.parsed
+}
+
+// searchMemo returns the memo of each page's search terms, or nil; as
+// parseMemo, only in memory.
+func (c *Cache) searchMemo() *search.Memo {
+	if c == nil || c.dir != "" {
+		return nil
+	}
+	return &c.search
 }
 
 // begin starts a build and returns its number.

@@ -273,8 +273,8 @@ func (o *output) searchIndex(dst map[string][]byte) error {
 		}
 	}
 	build := search.Build
-	if cache != nil {
-		build = cache.search.Build
+	if m := cache.searchMemo(); m != nil {
+		build = m.Build
 	}
 	files, err := build(docs)
 	if err != nil {
