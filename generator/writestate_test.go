@@ -25,13 +25,21 @@ func TestWriteOnlyChanged(t *testing.T) {
 	if inode(mustStat(t, ".")) == 0 {
 		t.Skip("no inode numbers on this system")
 	}
+	// Unchanged files wait for Commit, or past the budget of bytes held
+	// (a big site) are linked at once: the same folder either way.
+	for _, budget := range []int{0, 1} {
+		t.Run(map[int]string{0: "held", 1: "linked at once"}[budget], func(t *testing.T) { writeOnlyChanged(t, budget) })
+	}
+}
+
+func writeOnlyChanged(t *testing.T, budget int) {
 	ctx := context.Background()
 	cache := OpenCache(t.TempDir())
 	out := filepath.Join(t.TempDir(), "public")
 	files := map[string][]byte{"index.html": []byte("home"), "a/index.html": []byte("a"), "b/index.html": []byte("b")}
 	write := func() {
 		t.Helper()
-		if err := Write(ctx, files, out, WriteOptions{Cache: cache}); err != nil {
+		if err := Write(ctx, files, out, WriteOptions{Cache: cache, pendingBudget: budget}); err != nil {
 			t.Fatalf("write: %v", err)
 		}
 	}
