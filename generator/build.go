@@ -289,9 +289,9 @@ func prefix(ds content.Diagnostics, dir string) content.Diagnostics {
 
 func loadTheme(source string, cfg *config.Config, cache *theme.Cache) (*theme.Theme, error) {
 	var base fs.FS
-	name := "themes/" + cfg.Theme
+	name, baseDir := "themes/"+cfg.Theme, ""
 	if dir := filepath.Join(source, "themes", cfg.Theme); isDir(dir) {
-		base = os.DirFS(dir)
+		base, baseDir = os.DirFS(dir), dir
 	} else {
 		sub, err := fs.Sub(themes.FS, cfg.Theme)
 		if err != nil {
@@ -303,7 +303,7 @@ func loadTheme(source string, cfg *config.Config, cache *theme.Cache) (*theme.Th
 		base = sub
 		name = "themes/" + cfg.Theme
 	}
-	return cache.Load(cfg.Language, theme.Source{FS: base, Name: name}, theme.Source{FS: os.DirFS(source), Name: "."})
+	return cache.Load(cfg.Language, theme.Source{FS: base, Name: name, Dir: baseDir}, theme.Source{FS: os.DirFS(source), Name: ".", Dir: source})
 }
 
 func isDir(p string) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -13,6 +14,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"kennisbank/themes"
 )
 
 // cacheSite has a page, rollen/coach, that other pages reach in every way
@@ -350,5 +353,38 @@ func TestCacheFitsMemoryLimit(t *testing.T) {
 	again.load()
 	if again.size != 0 {
 		t.Errorf("the saved cache still holds %d bytes", again.size)
+	}
+}
+
+// TestThemeCopiedIntoSite: an author copies the built-in theme into the
+// site to change it, while the dev server runs (one Cache); an edit of
+// the copy's stylesheet must show. Found in review: the theme cache took
+// the copy for the built-in theme and kept serving the built-in CSS.
+func TestThemeCopiedIntoSite(t *testing.T) {
+	src := writeCacheSite(t)
+	cache := &Cache{}
+	build := func() *Site {
+		t.Helper()
+		site, err := Build(context.Background(), Options{Source: src, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return site
+	}
+	build()
+	sub, err := fs.Sub(themes.FS, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(src, "themes", "default"), sub); err != nil {
+		t.Fatal(err)
+	}
+	build()
+	css := filepath.Join(src, "themes", "default", "static", "css", "main.css")
+	if err := os.WriteFile(css, []byte("/* bewerkt */ body{color:red}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(build().Files["css/main.css"]); got != "/* bewerkt */ body{color:red}" {
+		t.Errorf("css/main.css after editing the site's copy of the theme: %.60q", got)
 	}
 }

@@ -74,6 +74,13 @@ func TestCacheReusesOnlyTheSameFiles(t *testing.T) {
 	if th := load("nl"); th == prev || statics(th) != "a.css,b.css" {
 		t.Errorf("after a new static file: %q", statics(th))
 	}
+	// The same files, from a copy of the theme in the site: the static
+	// files are read from there now (found in review: the dev server
+	// kept serving the built-in CSS after the author copied the theme).
+	prev = load("nl")
+	if th, err := c.Load("nl", Source{FS: base, Name: "themes/default", Dir: "/site/themes/default"}, Source{FS: site, Name: "."}); err != nil || th == prev {
+		t.Errorf("a theme from another folder under the same name: the same theme (%v)", err)
+	}
 	// A nil cache loads every time.
 	var none *Cache
 	a, _ := none.Load("nl", Source{FS: base, Name: "themes/default"})

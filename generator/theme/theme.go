@@ -54,6 +54,9 @@ type staticFile struct {
 type Source struct {
 	FS   fs.FS  // rooted at the theme or site folder
 	Name string // how errors name the folder ("themes/default", ".")
+	// Dir is where FS reads from ("" for the built-in theme): a Cache
+	// must not take a site's copy of a theme for the built-in one.
+	Dir string
 }
 
 // Load reads layouts/, i18n/ and static/ from each source in order; a later
@@ -144,6 +147,9 @@ func (c *Cache) Load(lang string, sources ...Source) (*Theme, error) {
 	h.Sum(t.sum[:0])
 	// The cache's key: the sum, and where each layout and static file
 	// came from (error messages and static files follow them).
+	for _, src := range sources {
+		fmt.Fprintf(h, "source %q %q\n", src.Name, src.Dir)
+	}
 	for _, n := range names {
 		fmt.Fprintf(h, "origin %q %q\n", n, t.origin[n])
 	}
