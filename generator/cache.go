@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -91,6 +92,20 @@ func (c *Cache) fit(n int) {
 		c.size = 0
 		c.changed = true
 	}
+}
+
+// fitBudget returns the budget fit set for the build, or a bound larger
+// than any when it set none.
+func (c *Cache) fitBudget() int64 {
+	if c == nil {
+		return math.MaxInt64
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fitted == 0 {
+		return math.MaxInt64
+	}
+	return c.fitted
 }
 
 // room reports whether n more bytes of entries may be kept; under c.mu.

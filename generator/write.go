@@ -153,7 +153,9 @@ func (w *Writer) Add(name string, b []byte) error {
 	if w.prev != nil && w.prev.files[name].sum == sum {
 		budget := w.opts.pendingBudget
 		if budget == 0 {
-			budget = pendingBudget
+			// A site too big to keep a cache within the memory limit
+			// holds no files either (see Cache.fit).
+			budget = int(min(pendingBudget, w.opts.Cache.fitBudget()))
 		}
 		if w.pending+len(b) <= budget {
 			w.same = append(w.same, pendingFile{name, sum, b})
