@@ -274,20 +274,21 @@ func sectionPage(dir string) *Page {
 // stages see one page per URL and aliases that take no page's place.
 func checkURLs(pages []*Page) ([]*Page, Diagnostics) {
 	var diags Diagnostics
-	seen := map[string]*Page{}
-	folded := map[string]*Page{}
+	seen := make(map[string]*Page, len(pages))
+	folded := make(map[string]*Page, len(pages))
 	kept := pages[:0]
 	for _, p := range pages {
 		if q, ok := seen[p.URL]; ok {
 			diags.Errorf(p.Path, p.KeyLine("slug"), 1, "duplicate-url", "%s and %s both become /%s: give one of them another file name or slug", q.Path, p.Path, p.URL)
 			continue
 		}
-		if q, ok := folded[strings.ToLower(p.URL)]; ok {
+		lower := strings.ToLower(p.URL)
+		if q, ok := folded[lower]; ok {
 			diags.Errorf(p.Path, p.KeyLine("slug"), 1, "duplicate-url", "%s (/%s) and %s (/%s) differ only in case: macOS and Windows keep them as one folder, so one would overwrite the other; give one of them another file name or slug", q.Path, q.URL, p.Path, p.URL)
 			continue
 		}
 		seen[p.URL] = p
-		folded[strings.ToLower(p.URL)] = p
+		folded[lower] = p
 		kept = append(kept, p)
 	}
 	owner := map[string]*Page{}

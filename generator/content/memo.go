@@ -24,7 +24,7 @@ type Memo struct {
 	skipped int // files not read: their stat was trusted
 	seeds   [2]maphash.Seed
 	entries map[string]*memoEntry // by path
-	seen    map[string]bool       // paths the running load asked for
+	load    uint64                // the running load's number; entries it asked for carry it
 }
 
 type memoEntry struct {
@@ -36,6 +36,7 @@ type memoEntry struct {
 	// trusted says the file was old when it was read (see stat): a file
 	// with the same stat now has the same bytes.
 	trusted bool
+	seen    uint64 // the last load that asked for it (Memo.load)
 }
 
 // stat is what the file system says about a file, such that any write to
@@ -67,9 +68,7 @@ func (m *Memo) known(name string, st stat, lim Limits) (*Page, Diagnostics, bool
 	hit := e != nil && e.trusted && e.stat == st && e.lim == lim
 	if hit {
 		m.skipped++
-		if m.seen != nil {
-			m.seen[name] = true
-		}
+		e.seen = m.load
 	}
 	m.mu.Unlock()
 	if !hit {
@@ -96,7 +95,7 @@ func (m *Memo) start() {
 		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 		m.entries = map[string]*memoEntry{}
 	}
-	m.seen = map[string]bool{}
+	m.load++
 }
 
 // parse is Parse, remembered. st is the file's stat before it was read
@@ -116,9 +115,6 @@ func (m *Memo) parse(name string, src []byte, lim Limits, st stat, read time.Tim
 	sum := m.sum(src)
 	m.mu.Lock()
 	e := m.entries[name]
-	if m.seen != nil {
-		m.seen[name] = true
-	}
 	m.mu.Unlock()
 	if e == nil || e.sum != sum || e.lim != lim {
 		p, diags := Parse(name, src, lim)
@@ -128,6 +124,7 @@ func (m *Memo) parse(name string, src []byte, lim Limits, st stat, read time.Tim
 	}
 	e.stat, e.trusted = st, trusted
 	m.mu.Lock()
+	e.seen = m.load
 	m.entries[name] = e
 	m.mu.Unlock()
 	return e.copy()
@@ -153,10 +150,9 @@ func (m *Memo) finish() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for name := range m.entries {
-		if m.seen != nil && !m.seen[name] {
+	for name, e := range m.entries {
+		if e.seen != m.load {
 			delete(m.entries, name)
 		}
 	}
-	m.seen = nil
 }
