@@ -1,6 +1,7 @@
 package theme
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"reflect"
@@ -476,23 +477,9 @@ func compare(a, b reflect.Value) (int, bool) {
 	a, b = indirectInterface(a), indirectInterface(b)
 	switch {
 	case a.Kind() == reflect.String && b.Kind() == reflect.String:
-		x, y := a.String(), b.String()
-		switch {
-		case x < y:
-			return -1, true
-		case x > y:
-			return 1, true
-		}
-		return 0, true
+		return cmp.Compare(a.String(), b.String()), true
 	case isInt(a) && isInt(b):
-		x, y := a.Int(), b.Int()
-		switch {
-		case x < y:
-			return -1, true
-		case x > y:
-			return 1, true
-		}
-		return 0, true
+		return cmp.Compare(a.Int(), b.Int()), true
 	}
 	return 0, false
 }
