@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -69,16 +70,13 @@ func NewGraph(cfg *config.Config, pages []*content.Page) *Graph {
 func (g *Graph) Edges() []Edge {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	n := 0
-	for _, es := range g.edges {
-		n += len(es)
-	}
 	// The index lists the pages in path order already (content.Load
 	// sorts them); a page outside it needs the sort.
 	from := make([]*content.Page, 0, len(g.edges))
+	lists := make([][]Edge, 0, len(g.edges))
 	for _, p := range g.Index.pages {
-		if _, ok := g.edges[p]; ok {
-			from = append(from, p)
+		if es, ok := g.edges[p]; ok {
+			from, lists = append(from, p), append(lists, es)
 		}
 	}
 	if len(from) != len(g.edges) || !slices.IsSortedFunc(from, byPath) {
@@ -87,16 +85,33 @@ func (g *Graph) Edges() []Edge {
 			from = append(from, p)
 		}
 		slices.SortFunc(from, byPath)
+		lists = lists[:0]
+		for _, p := range from {
+			lists = append(lists, g.edges[p])
+		}
 	}
-	out := make([]Edge, 0, n)
-	for _, p := range from {
-		es := g.edges[p]
-		slices.SortStableFunc(es, func(a, b Edge) int {
-			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
-				cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To.Path, b.To.Path))
+	start := make([]int, len(lists)+1)
+	for i, es := range lists {
+		start[i+1] = start[i] + len(es)
+	}
+	// Each page's edges are sorted and copied into place on every core:
+	// a dev server does this for the whole site on every save.
+	out := make([]Edge, start[len(lists)])
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(lists)))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * len(lists) / workers; i < (w+1)*len(lists)/workers; i++ {
+				es := lists[i]
+				slices.SortStableFunc(es, func(a, b Edge) int {
+					return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
+						cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To.Path, b.To.Path))
+				})
+				copy(out[start[i]:], es)
+			}
 		})
-		out = append(out, es...)
 	}
+	wg.Wait()
 	return out
 }
 
