@@ -268,14 +268,7 @@ func TestOnlyStylesheets(t *testing.T) {
 // file is back to the bytes of the key. Found in review.
 func TestRacedBuildIsReplaced(t *testing.T) {
 	dir := writeSite(t)
-	s, err := New(Options{Build: generator.Options{Source: dir}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	s.layout = initialLayout(dir, "")
-	s.inputs.scan(s.layout)
-	s.rebuild(ctx, false, false)
+	s, ctx := builtServer(t, dir), context.Background()
 	een := filepath.Join(dir, "content/notes/een.md")
 
 	// Saved as v1; the batch hashes it ...
@@ -311,14 +304,7 @@ func TestInlinedStylesheetReloads(t *testing.T) {
 	css := filepath.Join(dir, "layouts/partials/inline.css")
 	writeFile(t, css, ".x{color:red}")
 	writeFile(t, filepath.Join(dir, "layouts/partials/toc.html"), `<style>{{template "inline.css"}}</style>`)
-	s, err := New(Options{Build: generator.Options{Source: dir}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	s.layout = initialLayout(dir, "")
-	s.inputs.scan(s.layout)
-	s.rebuild(ctx, false, false)
+	s, ctx := builtServer(t, dir), context.Background()
 	writeFile(t, css, ".x{color:blue}")
 	changed := s.inputs.update(s.layout, map[string]bool{css: true})
 	s.rebuild(ctx, s.inputs.onlyStylesheets(s.layout, changed), false)
@@ -333,4 +319,18 @@ func TestInlinedStylesheetReloads(t *testing.T) {
 	if st.message(true).CSS {
 		t.Error("a changed layouts/ stylesheet is announced as stylesheets only: the open pages would keep the old inlined CSS")
 	}
+}
+
+// builtServer returns a server for dir that has scanned its inputs and
+// built once, without watching or serving: tests drive its rebuilds.
+func builtServer(t *testing.T, dir string) *Server {
+	t.Helper()
+	s, err := New(Options{Build: generator.Options{Source: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.layout = initialLayout(dir, "")
+	s.inputs.scan(s.layout)
+	s.rebuild(context.Background(), false, false)
+	return s
 }
